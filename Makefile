@@ -1,0 +1,126 @@
+# cowos - a teaching kernel for fork() with copy-on-write.
+#
+#   make              build build/kernel.elf and build/cowos.iso
+#   make run          boot it in QEMU (serial on this terminal; Ctrl-A X quits)
+#   make test         boot the test kernel headless; last line "N passed, N failed"
+#   make debug / gdb  QEMU paused with its GDB stub / attach GDB to it
+#
+# Variables: CC (gcc, clang, or x86_64-elf-gcc when on PATH), MEM (QEMU RAM,
+# default 128M), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
+# arguments), CMDLINE (extra kernel command-line words), GDBPORT (1234).
+
+ifeq ($(origin CC),default)
+CC := $(shell command -v x86_64-elf-gcc >/dev/null 2>&1 && echo x86_64-elf-gcc || echo gcc)
+endif
+LD := $(shell command -v x86_64-elf-ld >/dev/null 2>&1 && echo x86_64-elf-ld || echo ld)
+NM := $(shell command -v x86_64-elf-nm >/dev/null 2>&1 && echo x86_64-elf-nm || echo nm)
+
+B := build
+MEM ?= 128M
+GDBPORT ?= 1234
+TEST_TIMEOUT ?= 300
+CMDLINE ?=
+
+IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -qi clang && echo 1)
+
+OPT ?= -O2
+CFLAGS_COMMON := -std=gnu11 $(OPT) -g -I. -Wall -Wextra -Werror \
+	-ffreestanding -nostdlib -fno-builtin -mno-red-zone -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-common -MMD -MP
+ifeq ($(IS_CLANG),1)
+KCFLAGS := $(CFLAGS_COMMON) --target=x86_64-unknown-none-elf -mcmodel=kernel \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -mgeneral-regs-only
+else
+KCFLAGS := $(CFLAGS_COMMON) -mcmodel=kernel -mgeneral-regs-only
+endif
+KASFLAGS := -I. -g -D__ASSEMBLER__ -MMD -MP $(if $(IS_CLANG),--target=x86_64-unknown-none-elf)
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S) $(wildcard mm/*.c) \
+	$(wildcard proc/*.c proc/*.S) $(wildcard tests/kernel/*.c)
+KOBJ := $(patsubst %,$(B)/%.o,$(basename $(KSRC)))
+
+.PHONY: all run test debug gdb clean deps FORCE
+all: $(B)/cowos.iso
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two links: the first without function names, then names taken from it with
+# nm are placed in .ksyms (after .text, so no function moves) for backtraces.
+$(B)/ksyms0.S:
+	@mkdir -p $(B)
+	sh tools/mksyms.sh /dev/null > $@
+$(B)/ksyms0.o $(B)/ksyms.o: $(B)/%.o: $(B)/%.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+$(B)/kernel.pass1.elf: $(KOBJ) $(B)/ksyms0.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
+$(B)/ksyms.S: $(B)/kernel.pass1.elf tools/mksyms.sh
+	$(NM) -n $< | sh tools/mksyms.sh - > $@
+$(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
+	@$(NM) -n $(B)/kernel.pass1.elf | grep -i ' t ' > $(B)/syms1.txt
+	@$(NM) -n $@ | grep -i ' t ' | grep -v ksym > $(B)/syms2.txt
+	@grep -v ksym $(B)/syms1.txt | cmp -s - $(B)/syms2.txt || \
+		{ echo "error: function addresses moved between the two links"; exit 1; }
+
+# The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
+RUN_CMDLINE := $(strip $(CMDLINE))
+TEST_CMDLINE := $(strip test $(CMDLINE))
+
+$(B)/%.cmdline: FORCE
+	@mkdir -p $(B)
+	@echo '$(if $(filter test,$*),$(TEST_CMDLINE),$(RUN_CMDLINE))' | cmp -s - $@ || \
+		echo '$(if $(filter test,$*),$(TEST_CMDLINE),$(RUN_CMDLINE))' > $@
+
+define make_iso
+	@rm -rf $(B)/iso-$(1) && mkdir -p $(B)/iso-$(1)/boot/grub
+	cp $(B)/kernel.elf $(B)/iso-$(1)/boot/kernel.elf
+	sed -e "s|@CMDLINE@|$$(cat $(B)/$(1).cmdline)|" iso/grub.cfg.in > $(B)/iso-$(1)/boot/grub/grub.cfg
+	grub-mkrescue -o $(2) $(B)/iso-$(1) > $(B)/grub-mkrescue-$(1).log 2>&1 || \
+		{ cat $(B)/grub-mkrescue-$(1).log; exit 1; }
+endef
+
+$(B)/cowos.iso: $(B)/kernel.elf $(B)/run.cmdline iso/grub.cfg.in | deps
+	$(call make_iso,run,$@)
+$(B)/cowos-test.iso: $(B)/kernel.elf $(B)/test.cmdline iso/grub.cfg.in | deps
+	$(call make_iso,test,$@)
+
+deps:
+	@sh tools/deps.sh
+
+ifeq ($(ACCEL),kvm)
+QEMU_ACCEL := -accel kvm -cpu host
+else
+QEMU_ACCEL := -accel tcg -cpu qemu64,+smep,+smap
+endif
+QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
+
+run: $(B)/cowos.iso
+	@sh tools/run.sh $(B)/cowos.iso
+
+test: $(B)/cowos-test.iso
+	@sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log
+
+debug: $(B)/cowos.iso
+	@echo "QEMU paused with its GDB stub on port $(GDBPORT); run 'make gdb' in another terminal."
+	$(QEMU_BASE) -nographic -cdrom $(B)/cowos.iso -S -gdb tcp::$(GDBPORT) $(QEMUFLAGS)
+
+gdb: $(B)/kernel.elf
+	gdb -q -x tools/gdbinit -ex 'target remote localhost:$(GDBPORT)' \
+		-ex 'hbreak kmain' -ex 'continue' $(B)/kernel.elf
+
+clean:
+	rm -rf $(B)
+
+FORCE:
+
+-include $(KOBJ:.o=.d)

@@ -1,0 +1,43 @@
+/*
+ * serial.c - the 16550 UART on COM1 (port 0x3f8).
+ * Output is polled (works before interrupts and inside a panic); input is
+ * read by the console's IRQ 4 handler through serial_getc.
+ */
+#include "kernel/serial.h"
+#include "kernel/x86.h"
+
+#define COM1 0x3f8
+#define REG_DATA 0
+#define REG_IER 1
+#define REG_FCR 2
+#define REG_LCR 3
+#define REG_MCR 4
+#define REG_LSR 5
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+
+void serial_init(void)
+{
+    outb(COM1 + REG_IER, 0x00);  /* interrupts off while programming */
+    outb(COM1 + REG_LCR, 0x80);  /* DLAB on: divisor follows */
+    outb(COM1 + REG_DATA, 0x01); /* divisor 1 = 115200 baud */
+    outb(COM1 + REG_IER, 0x00);
+    outb(COM1 + REG_LCR, 0x03);  /* 8 bits, no parity, 1 stop bit */
+    outb(COM1 + REG_FCR, 0xc7);  /* FIFOs on and cleared, 14-byte threshold */
+    outb(COM1 + REG_MCR, 0x0b);  /* DTR, RTS, OUT2 (routes the IRQ) */
+    outb(COM1 + REG_IER, 0x01);  /* interrupt when a byte arrives */
+}
+
+void serial_putc(char c)
+{
+    for (int spins = 0; spins < 100000 && !(inb(COM1 + REG_LSR) & LSR_THR_EMPTY); spins++)
+        pause();
+    outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+int serial_getc(void)
+{
+    if (!(inb(COM1 + REG_LSR) & LSR_DATA_READY))
+        return -1;
+    return inb(COM1 + REG_DATA);
+}
