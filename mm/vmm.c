@@ -1,0 +1,324 @@
+/*
+ * vmm.c - walking, building and tearing down x86-64 page tables.
+ *
+ * Owns the page-table pages (each is a pmm frame with count 1, reached
+ * through the direct map) and the kernel's top-level entries. Invariants:
+ * every address space's PML4 slots 256-511 equal the kernel's, and the kernel
+ * PDPTs behind them are allocated once at boot and never freed, so kernel
+ * mappings made later are visible everywhere. User-half tables are freed as
+ * soon as they hold no entries. Frames behind leaf entries are reference-
+ * counted by their mappers (see vmm.h); this file never copies them.
+ */
+#include "mm/vmm.h"
+#include "kernel/bootinfo.h"
+#include "kernel/errno.h"
+#include "mm/kheap.h"
+#include "kernel/panic.h"
+#include "kernel/string.h"
+#include "kernel/x86.h"
+#include "mm/memlayout.h"
+#include "mm/pmm.h"
+#include "mm/pte.h"
+
+/* Table entries above the leaf: user-accessible and writable, so the leaf
+ * alone decides what a page allows. */
+#define TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
+#define KTABLE_FLAGS (PTE_P | PTE_W)
+
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+extern char boot_stack_guard[];
+
+static struct vmspace kernel_space;
+static uint64_t pt_pages_in_use;
+
+static pte_t *table_at(paddr_t pa) { return (pte_t *)P2V(pa); }
+
+static paddr_t alloc_table(struct vmspace *vs)
+{
+    paddr_t pa = pmm_alloc(); /* zeroed */
+    if (pa) {
+        vs->pt_pages++;
+        pt_pages_in_use++;
+    }
+    return pa;
+}
+
+static void free_table(struct vmspace *vs, paddr_t pa)
+{
+    vs->pt_pages--;
+    pt_pages_in_use--;
+    pmm_decref(pa);
+}
+
+static bool is_user(vaddr_t va) { return va < USER_TOP; }
+
+/*
+ * Walk to the leaf entry for va. With create, missing tables are made;
+ * without, NULL is returned at the first missing one. A 2 MiB or 1 GiB page
+ * (PTE_PS) on the way also yields NULL: only 4 KiB leaves are handled here.
+ */
+static pte_t *walk(struct vmspace *vs, vaddr_t va, bool create)
+{
+    static const int shifts[3] = {39, 30, 21};
+    pte_t *table = table_at(vs->pml4);
+    uint64_t flags = is_user(va) ? TABLE_FLAGS : KTABLE_FLAGS;
+    for (int level = 0; level < 3; level++) {
+        pte_t *ptep = &table[(va >> shifts[level]) & 0x1ff];
+        if (!pte_present(*ptep)) {
+            if (!create)
+                return NULL;
+            paddr_t pa = alloc_table(vs);
+            if (!pa)
+                return NULL;
+            *ptep = pte_make(pa, flags);
+        } else if (*ptep & PTE_PS) {
+            return NULL;
+        }
+        table = table_at(pte_addr(*ptep));
+    }
+    return &table[PT_INDEX(va)];
+}
+
+pte_t *vmm_walk(struct vmspace *vs, vaddr_t va) { return walk(vs, va, false); }
+pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va) { return walk(vs, va, true); }
+
+bool vmm_is_active(const struct vmspace *vs) { return (read_cr3() & PTE_ADDR_MASK) == vs->pml4; }
+
+void vmm_invalidate(struct vmspace *vs, vaddr_t va)
+{
+    if (!is_user(va) || vmm_is_active(vs))
+        invlpg(va);
+}
+
+void vmm_activate(struct vmspace *vs) { write_cr3(vs->pml4); }
+
+static bool table_empty(const pte_t *t)
+{
+    for (int i = 0; i < 512; i++)
+        if (t[i])
+            return false;
+    return true;
+}
+
+/*
+ * Free the page-table pages on the path to va that hold no entries, deepest
+ * first. The kernel's PDPTs are shared by every address space and permanent,
+ * so for a kernel address only its PTs and PDs can go.
+ */
+static void prune(struct vmspace *vs, vaddr_t va)
+{
+    static const int shifts[3] = {39, 30, 21};
+    pte_t *entries[3]; /* entries[i] points at the table of level i + 1 */
+    pte_t *table = table_at(vs->pml4);
+    int depth = 0;
+    for (int level = 0; level < 3; level++) {
+        pte_t *e = &table[(va >> shifts[level]) & 0x1ff];
+        if (!pte_present(*e) || (*e & PTE_PS))
+            break;
+        entries[depth++] = e;
+        table = table_at(pte_addr(*e));
+    }
+    for (int i = depth - 1; i >= 0; i--) {
+        if (!table_empty(table_at(pte_addr(*entries[i]))))
+            return;
+        if (i == 0 && !is_user(va))
+            return;
+        free_table(vs, pte_addr(*entries[i]));
+        *entries[i] = 0;
+    }
+}
+
+int vmm_map(struct vmspace *vs, vaddr_t va, paddr_t pa, uint64_t flags)
+{
+    pte_t *ptep = vmm_walk(vs, va);
+    if (ptep && pte_present(*ptep))
+        return -EEXIST;
+    if (!ptep) {
+        ptep = vmm_walk_alloc(vs, va);
+        if (!ptep) {
+            prune(vs, va); /* give back the tables made on the way */
+            return -ENOMEM;
+        }
+    }
+    *ptep = pte_make(pa, flags | PTE_P);
+    return 0; /* the entry was not present, so no TLB entry can exist for it */
+}
+
+int vmm_unmap(struct vmspace *vs, vaddr_t va)
+{
+    pte_t *ptep = vmm_walk(vs, va);
+    if (!ptep || !pte_present(*ptep))
+        return -ENOENT;
+    paddr_t pa = pte_addr(*ptep);
+    *ptep = 0;
+    vmm_invalidate(vs, va);
+    if (pmm_is_managed(pa))
+        pmm_decref(pa);
+    prune(vs, va);
+    return 0;
+}
+
+int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags)
+{
+    pte_t *ptep = vmm_walk(vs, va);
+    if (!ptep || !pte_present(*ptep))
+        return -ENOENT;
+    *ptep = pte_make(pte_addr(*ptep), flags | PTE_P);
+    vmm_invalidate(vs, va);
+    return 0;
+}
+
+int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags)
+{
+    pte_t *ptep = vmm_walk(vs, va);
+    if (!ptep || !pte_present(*ptep))
+        return -ENOENT;
+    if (pa)
+        *pa = pte_addr(*ptep) | (va & (PAGE_SIZE - 1));
+    if (flags)
+        *flags = pte_flags(*ptep);
+    return 0;
+}
+
+struct vmspace *vmm_kernel_space(void) { return &kernel_space; }
+
+struct vmspace *vmm_create(void)
+{
+    struct vmspace *vs = kmalloc(sizeof(*vs));
+    if (!vs)
+        return NULL;
+    vs->pt_pages = 0;
+    vs->pml4 = alloc_table(vs);
+    if (!vs->pml4) {
+        kfree(vs);
+        return NULL;
+    }
+    pte_t *k = table_at(kernel_space.pml4), *u = table_at(vs->pml4);
+    for (int i = PML4_KERNEL_FIRST; i < 512; i++)
+        u[i] = k[i];
+    return vs;
+}
+
+/* Free a user table at level (3 = PDPT, 2 = PD, 1 = PT) and everything below. */
+static void destroy_table(struct vmspace *vs, paddr_t table_pa, int level)
+{
+    pte_t *t = table_at(table_pa);
+    for (int i = 0; i < 512; i++) {
+        if (!pte_present(t[i]))
+            continue;
+        if (level == 1) {
+            if (pmm_is_managed(pte_addr(t[i])))
+                pmm_decref(pte_addr(t[i]));
+        } else {
+            destroy_table(vs, pte_addr(t[i]), level - 1);
+        }
+    }
+    free_table(vs, table_pa);
+}
+
+void vmm_destroy(struct vmspace *vs)
+{
+    if (vmm_is_active(vs))
+        panic("vmm_destroy: %lx is the active address space", vs->pml4);
+    pte_t *pml4 = table_at(vs->pml4);
+    for (int i = 0; i < PML4_KERNEL_FIRST; i++)
+        if (pte_present(pml4[i]))
+            destroy_table(vs, pte_addr(pml4[i]), 3);
+    free_table(vs, vs->pml4);
+    if (vs->pt_pages != 0)
+        panic("vmm_destroy: %lu page-table pages unaccounted for", vs->pt_pages);
+    kfree(vs);
+}
+
+uint64_t vmm_pt_pages_in_use(void) { return pt_pages_in_use; }
+
+/* ---- building the kernel's tables at boot ---- */
+
+static void kmap_or_panic(vaddr_t va, paddr_t pa, uint64_t flags)
+{
+    pte_t *ptep = vmm_walk_alloc(&kernel_space, va);
+    if (!ptep)
+        panic("vmm_init_kernel: out of memory mapping %lx", va);
+    *ptep = pte_make(pa, flags | PTE_P);
+}
+
+/* Map [0, top) at DIRECT_MAP_BASE with 2 MiB pages, only where RAM is. */
+static void map_direct(const struct boot_info *bi)
+{
+    pte_t *pml4 = table_at(kernel_space.pml4);
+    for (int i = 0; i < bi->region_count; i++) {
+        const struct boot_region *r = &bi->regions[i];
+        if (r->type != BOOT_REGION_AVAILABLE && r->base != 0)
+            continue;
+        paddr_t end = MIN(r->base + r->len, DIRECT_MAP_MAX);
+        for (paddr_t pa = r->base & ~(HUGE_PAGE_SIZE - 1); pa < end; pa += HUGE_PAGE_SIZE) {
+            vaddr_t va = DIRECT_MAP_BASE + pa;
+            pte_t *pdpt = table_at(pte_addr(pml4[PML4_INDEX(va)]));
+            pte_t *pdpte = &pdpt[PDPT_INDEX(va)];
+            if (!pte_present(*pdpte)) {
+                paddr_t t = alloc_table(&kernel_space);
+                if (!t)
+                    panic("vmm_init_kernel: out of memory for the direct map");
+                *pdpte = pte_make(t, KTABLE_FLAGS);
+            }
+            pte_t *pd = table_at(pte_addr(*pdpte));
+            pd[PD_INDEX(va)] = pte_make(pa, PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX);
+        }
+    }
+}
+
+/* Text read-only and executable, rodata read-only, data and bss writable,
+ * both no-execute. The boot stack's guard page is left unmapped. */
+static void map_image(void)
+{
+    for (vaddr_t va = (vaddr_t)__kernel_start; va < (vaddr_t)__kernel_end; va += PAGE_SIZE) {
+        uint64_t flags = PTE_G;
+        if (va < (vaddr_t)__text_end)
+            flags |= 0; /* read-only, executable */
+        else if (va < (vaddr_t)__rodata_end)
+            flags |= PTE_NX;
+        else
+            flags |= PTE_W | PTE_NX;
+        if (va == (vaddr_t)boot_stack_guard)
+            continue;
+        kmap_or_panic(va, KIMG_V2P((void *)va), flags);
+    }
+}
+
+void vmm_init_kernel(const struct boot_info *bi)
+{
+    kernel_space.pml4 = alloc_table(&kernel_space);
+    if (!kernel_space.pml4)
+        panic("vmm_init_kernel: no frame for the kernel PML4");
+    pte_t *pml4 = table_at(kernel_space.pml4);
+
+    /* The kernel half's PDPTs exist from now on, so every address space made
+     * later shares them. Slots: direct map, kernel stacks, heap, image. */
+    int slots[] = {PML4_INDEX(KSTACK_BASE), PML4_INDEX(KHEAP_BASE), 511};
+    uint64_t dm_slots = (DIRECT_MAP_MAX + (1UL << 39) - 1) >> 39;
+    for (uint64_t s = 0; s < dm_slots; s++) {
+        paddr_t t = alloc_table(&kernel_space);
+        if (!t)
+            panic("vmm_init_kernel: out of memory");
+        pml4[PML4_INDEX(DIRECT_MAP_BASE) + s] = pte_make(t, KTABLE_FLAGS);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
+        paddr_t t = alloc_table(&kernel_space);
+        if (!t)
+            panic("vmm_init_kernel: out of memory");
+        pml4[slots[i]] = pte_make(t, KTABLE_FLAGS);
+    }
+    map_direct(bi);
+    map_image();
+    write_cr4(read_cr4() | CR4_PGE);
+    vmm_activate(&kernel_space); /* the identity map of low memory is gone */
+}
+
+void vmm_kernel_unmap_guard(vaddr_t va)
+{
+    pte_t *ptep = vmm_walk(&kernel_space, va);
+    if (!ptep || !pte_present(*ptep))
+        return;
+    *ptep = 0; /* image pages are not reference-counted frames */
+    invlpg(va);
+}

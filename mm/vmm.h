@@ -1,0 +1,64 @@
+/*
+ * vmm.h - 4-level page tables and address spaces.
+ *
+ * A struct vmspace is one PML4: the user half (slots 0-255) private, the
+ * kernel half (256-511) the same PDPTs in every address space. A mapped user
+ * page holds one reference on its frame: vmm_map takes over the caller's
+ * reference, vmm_unmap and vmm_destroy drop it.
+ */
+#ifndef MM_VMM_H
+#define MM_VMM_H
+
+#include "kernel/types.h"
+
+struct boot_info;
+
+struct vmspace {
+    paddr_t pml4;      /* physical address of the top-level table */
+    uint64_t pt_pages; /* page-table pages this space owns, PML4 included */
+};
+
+/* Build the kernel's own tables (direct map of all RAM, image with per-section
+ * permissions, no identity map), switch to them. Needs pmm_init first. */
+void vmm_init_kernel(const struct boot_info *bi);
+/* The kernel address space (kernel half only). */
+struct vmspace *vmm_kernel_space(void);
+/* Remove the mapping of one kernel page (guard pages under stacks). */
+void vmm_kernel_unmap_guard(vaddr_t va);
+
+/* A new address space with an empty user half; NULL when out of memory. */
+struct vmspace *vmm_create(void);
+/* Drop every user mapping (one reference each) and free every user
+ * page-table page and the vmspace itself. Must not be the active space. */
+void vmm_destroy(struct vmspace *vs);
+/* Load vs into CR3. */
+void vmm_activate(struct vmspace *vs);
+/* The address space in CR3 now. */
+bool vmm_is_active(const struct vmspace *vs);
+
+/* The leaf entry for va, or NULL if an intermediate table is missing. */
+pte_t *vmm_walk(struct vmspace *vs, vaddr_t va);
+/* The leaf entry for va, creating missing tables; NULL when out of memory. */
+pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va);
+
+/*
+ * Map the page at va to frame pa with flags (PTE_P is added). The mapping
+ * takes over one reference to pa from the caller. Returns 0, -EEXIST if va
+ * is already mapped, -ENOMEM if a table could not be allocated (then nothing
+ * changed and the caller still owns its reference).
+ */
+int vmm_map(struct vmspace *vs, vaddr_t va, paddr_t pa, uint64_t flags);
+/* Unmap va, drop the frame's reference, free page-table pages left empty
+ * (user half). Returns 0 or -ENOENT. */
+int vmm_unmap(struct vmspace *vs, vaddr_t va);
+/* Replace the flags of a mapped page (PTE_P is kept). Returns 0 or -ENOENT. */
+int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags);
+/* Physical address va maps to, and its leaf flags; -ENOENT if unmapped. */
+int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags);
+/* Drop any TLB entry for va if vs is the active space (or va is kernel). */
+void vmm_invalidate(struct vmspace *vs, vaddr_t va);
+
+/* Page-table pages allocated by all address spaces right now. */
+uint64_t vmm_pt_pages_in_use(void);
+
+#endif

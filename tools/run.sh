@@ -1,0 +1,53 @@
+#!/bin/sh
+# run.sh - boot an ISO in QEMU with the serial console on this terminal.
+# Usage: sh tools/run.sh ISO [extra QEMU arguments...]   (make run, make debug)
+# Reads QEMU_BASE and QEMUFLAGS from the Makefile. Exits 0 when the kernel
+# reports success through isa-debug-exit, 1 on reported failure, 2 on a panic,
+# and QEMU's own status otherwise.
+
+iso="${1:?usage: run.sh ISO [qemu arguments...]}"
+shift
+: "${QEMU_BASE:=qemu-system-x86_64 -accel tcg -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04}"
+
+# A closed stdin would let QEMU's first open file land on fd 0 and be read
+# as keyboard input; give it an empty one instead.
+if ! { : 3<&0; } 2>/dev/null; then
+    exec </dev/null
+fi
+
+if [ -t 0 ]; then
+    # Serial and the QEMU monitor share the terminal: Ctrl-A X quits,
+    # Ctrl-A C switches to the monitor and back.
+    echo "run: serial console on this terminal; Ctrl-A X quits QEMU" >&2
+    console="-nographic"
+else
+    # Scripts and CI: serial through stdin/stdout, no monitor, no window.
+    console="-display none -serial stdio -monitor none"
+fi
+
+# shellcheck disable=SC2086  # QEMU_BASE, console and QEMUFLAGS are word lists
+$QEMU_BASE $console -cdrom "$iso" $QEMUFLAGS "$@"
+status=$?
+
+case $status in
+1)
+    exit 0
+    ;;
+3)
+    echo "run: the kernel reported failure (QEMU exit status 3)" >&2
+    exit 1
+    ;;
+5)
+    echo "run: kernel panicked (QEMU exit status 5)" >&2
+    exit 2
+    ;;
+0)
+    # Ctrl-A X, an ACPI power-off, or a triple fault under -no-reboot.
+    echo "run: QEMU exited with status 0 (quit, power-off, or a CPU reset such as a triple fault)" >&2
+    exit 0
+    ;;
+*)
+    echo "run: QEMU exited with status $status" >&2
+    exit "$status"
+    ;;
+esac
