@@ -26,7 +26,7 @@ IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -qi clang && echo 1)
 OPT ?= -O2
 CFLAGS_COMMON := -std=gnu11 $(OPT) -g -I. -Wall -Wextra -Werror \
 	-ffreestanding -nostdlib -fno-builtin -mno-red-zone -fno-pie -fno-stack-protector \
-	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
 	-fno-common -MMD -MP
 ifeq ($(IS_CLANG),1)
 KCFLAGS := $(CFLAGS_COMMON) --target=x86_64-unknown-none-elf -mcmodel=kernel \
@@ -44,13 +44,18 @@ KOBJ := $(patsubst %,$(B)/%.o,$(basename $(KSRC)))
 .PHONY: all run test debug gdb clean deps FORCE
 all: $(B)/cowos.iso
 
+# Quiet by default; `make V=1` shows every command.
+Q := $(if $(V),,@)
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 # Two links: the first without function names, then names taken from it with
 # nm are placed in .ksyms (after .text, so no function moves) for backtraces.
@@ -58,7 +63,7 @@ $(B)/ksyms0.S:
 	@mkdir -p $(B)
 	sh tools/mksyms.sh /dev/null > $@
 $(B)/ksyms0.o $(B)/ksyms.o: $(B)/%.o: $(B)/%.S
-	$(CC) $(KASFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 $(B)/kernel.pass1.elf: $(KOBJ) $(B)/ksyms0.o linker.ld
 	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
 $(B)/ksyms.S: $(B)/kernel.pass1.elf tools/mksyms.sh
@@ -71,13 +76,15 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
 		{ echo "error: function addresses moved between the two links"; exit 1; }
 
 # The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
+# $(B)/NAME.cmdline (NAME = run, test or crash) is rewritten only when it changes.
 RUN_CMDLINE := $(strip $(CMDLINE))
 TEST_CMDLINE := $(strip test $(CMDLINE))
+CRASH_CMDLINE := test crash=pagefault
+iso_cmdline = $(if $(filter test,$(1)),$(TEST_CMDLINE),$(if $(filter crash,$(1)),$(CRASH_CMDLINE),$(RUN_CMDLINE)))
 
 $(B)/%.cmdline: FORCE
 	@mkdir -p $(B)
-	@echo '$(if $(filter test,$*),$(TEST_CMDLINE),$(RUN_CMDLINE))' | cmp -s - $@ || \
-		echo '$(if $(filter test,$*),$(TEST_CMDLINE),$(RUN_CMDLINE))' > $@
+	@echo '$(call iso_cmdline,$*)' | cmp -s - $@ || echo '$(call iso_cmdline,$*)' > $@
 
 define make_iso
 	@rm -rf $(B)/iso-$(1) && mkdir -p $(B)/iso-$(1)/boot/grub
@@ -91,6 +98,9 @@ $(B)/cowos.iso: $(B)/kernel.elf $(B)/run.cmdline iso/grub.cfg.in | deps
 	$(call make_iso,run,$@)
 $(B)/cowos-test.iso: $(B)/kernel.elf $(B)/test.cmdline iso/grub.cfg.in | deps
 	$(call make_iso,test,$@)
+# The panic check's image: the kernel faults on purpose and must panic cleanly.
+$(B)/cowos-crash.iso: $(B)/kernel.elf $(B)/crash.cmdline iso/grub.cfg.in | deps
+	$(call make_iso,crash,$@)
 
 deps:
 	@sh tools/deps.sh
@@ -104,17 +114,19 @@ QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -m $(MEM) -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
 
-run: $(B)/cowos.iso
+# deps comes first so that a fresh machine gets its compiler before anything is built.
+run: deps $(B)/cowos.iso
 	@sh tools/run.sh $(B)/cowos.iso
 
-test: $(B)/cowos-test.iso
-	@sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log
+test: deps $(B)/cowos-test.iso $(B)/cowos-crash.iso
+	@sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log $(B)/cowos-crash.iso $(B)/crash.log
 
-debug: $(B)/cowos.iso
+debug: deps $(B)/cowos.iso
 	@echo "QEMU paused with its GDB stub on port $(GDBPORT); run 'make gdb' in another terminal."
-	$(QEMU_BASE) -nographic -cdrom $(B)/cowos.iso -S -gdb tcp::$(GDBPORT) $(QEMUFLAGS)
+	@sh tools/run.sh $(B)/cowos.iso -S -gdb tcp::$(GDBPORT)
 
 gdb: $(B)/kernel.elf
+	@command -v gdb >/dev/null 2>&1 || { echo "make gdb: gdb is not installed (apt-get install gdb)"; exit 1; }
 	gdb -q -x tools/gdbinit -ex 'target remote localhost:$(GDBPORT)' \
 		-ex 'hbreak kmain' -ex 'continue' $(B)/kernel.elf
 

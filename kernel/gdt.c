@@ -34,8 +34,9 @@ _Static_assert(sizeof(struct tss) == 104, "64-bit TSS is 104 bytes");
 #define SEG_GRAN4K (1UL << 55)
 #define SEG_LIMIT_MAX (0xffffUL | (0xfUL << 48))
 
-#define KCODE (SEG_PRESENT | SEG_CODE_DATA | SEG_EXEC | SEG_RW | SEG_LONG | SEG_GRAN4K | SEG_LIMIT_MAX)
-#define KDATA (SEG_PRESENT | SEG_CODE_DATA | SEG_RW | SEG_DB32 | SEG_GRAN4K | SEG_LIMIT_MAX)
+#define SEG_COMMON (SEG_PRESENT | SEG_CODE_DATA | SEG_RW | SEG_GRAN4K | SEG_LIMIT_MAX)
+#define KCODE (SEG_COMMON | SEG_EXEC | SEG_LONG) /* 0x00af9a000000ffff */
+#define KDATA (SEG_COMMON | SEG_DB32)           /* 0x00cf92000000ffff */
 
 #define TSS_TYPE_AVAILABLE 0x9UL /* 64-bit TSS, not busy */
 
@@ -58,8 +59,8 @@ struct gdt_ptr {
 /* Fill the two GDT slots of a 64-bit TSS descriptor, marked available. */
 static void set_tss_descriptor(int slot, uint64_t base, uint32_t limit)
 {
-    gdt[slot] = (limit & 0xffffUL) | ((base & 0xffffffUL) << 16) | (TSS_TYPE_AVAILABLE << 40) |
-                SEG_PRESENT | ((uint64_t)(limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+    gdt[slot] = (limit & 0xffffUL) | (base & 0xffffffUL) << 16 | TSS_TYPE_AVAILABLE << 40 |
+                SEG_PRESENT | (uint64_t)((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
     gdt[slot + 1] = base >> 32;
 }
 

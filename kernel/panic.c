@@ -9,6 +9,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
+#include "kernel/string.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
 #include "mm/memlayout.h"
@@ -75,11 +76,16 @@ static bool readable(vaddr_t va)
     return false;
 }
 
+/* [va, va + len) can be read without faulting; len at most a page. */
+static bool readable_range(vaddr_t va, uint64_t len)
+{
+    return va + len > va && readable(va) && readable(va + len - 1);
+}
+
 /* A frame record {saved rbp, return address} at rbp is safe to read. */
 static bool frame_ok(uint64_t rbp)
 {
-    return rbp != 0 && rbp % 8 == 0 && rbp >= KERNEL_HALF && rbp + 16 > rbp && readable(rbp) &&
-           readable(rbp + 15);
+    return rbp != 0 && rbp % 8 == 0 && rbp >= KERNEL_HALF && readable_range(rbp, 16);
 }
 
 /*
@@ -87,37 +93,110 @@ static bool frame_ok(uint64_t rbp)
  * the first byte of the next function when the call never returns, so it is
  * looked up one byte back. A faulting rip is exact and looked up as is.
  */
-static void print_frame(int n, uint64_t addr, bool is_return, const char *note)
+static void print_frame(int n, uint64_t addr, bool is_return)
 {
     uint64_t off = 0;
     const char *name = ksyms_lookup(is_return ? addr - 1 : addr, &off);
     if (name)
-        printk("  #%d %p %s+0x%lx%s\n", n, (void *)addr, name, is_return ? off + 1 : off, note);
+        printk("  #%d %p %s+0x%lx\n", n, (void *)addr, name, is_return ? off + 1 : off);
     else
-        printk("  #%d %p ?%s\n", n, (void *)addr, note);
+        printk("  #%d %p ?\n", n, (void *)addr);
 }
 
 /*
- * Follow the rbp chain from rbp, numbering frames from n. A frame returning
- * to trap_dispatch_return sits on a trapframe: the record above it holds the
- * interrupted rbp and the exact interrupted rip (trapentry.S builds it).
+ * The return address on top of the interrupted stack, if it is one. A
+ * function that has not pushed its frame record (at its first instruction,
+ * at its ret, or all along: gcc builds leaf functions such as memcpy
+ * without one) hides its caller from the rbp chain, but the caller's return
+ * address is then at [rsp]. Believed only if the bytes before it are a call
+ * to the faulting function itself or an indirect call through a register.
  */
-static void walk_frames(uint64_t rbp, int n)
+static uint64_t return_on_stack_top(const struct trapframe *tf)
 {
-    bool exact = false;
-    while (n < BACKTRACE_MAX && frame_ok(rbp)) {
+    uint64_t fn_off;
+    if (tf->rsp % 8 != 0 || tf->rsp < KERNEL_HALF || !readable_range(tf->rsp, 8) ||
+        !ksyms_lookup(tf->rip, &fn_off))
+        return 0;
+    uint64_t ret = *(const uint64_t *)tf->rsp;
+    if (!ksyms_lookup(ret - 6, NULL) || !ksyms_lookup(ret - 1, NULL))
+        return 0; /* the call instruction would not lie inside kernel text */
+    const uint8_t *after = (const uint8_t *)ret;
+    int32_t rel;
+    memcpy(&rel, after - 4, sizeof(rel));
+    bool direct = after[-5] == 0xe8 && ret + (uint64_t)(int64_t)rel == tf->rip - fn_off;
+    bool indirect = after[-2] == 0xff && (after[-1] & 0xf8) == 0xd0;
+    if (!direct && !indirect)
+        return 0;
+    if (frame_ok(tf->rbp) && ((const uint64_t *)tf->rbp)[1] == ret)
+        return 0; /* the rbp chain shows it already */
+    return ret;
+}
+
+static int walk_trap(const struct trapframe *tf, int n);
+
+/*
+ * Follow the rbp chain from rbp, numbering frames from n; returns the next
+ * number. A frame returning to trap_dispatch_return sits on a trap: the
+ * record it saved is trapentry.S's {interrupted rbp, interrupted rip}, with
+ * the struct trapframe right above it, so the walk goes on from that frame.
+ */
+static int walk_frames(uint64_t rbp, int n)
+{
+    uint64_t last = 0;
+    int repeats = 0; /* runaway recursion: one line for a run of equal frames */
+    bool truncated = false;
+    while (frame_ok(rbp)) {
         const uint64_t *frame = (const uint64_t *)rbp;
         uint64_t ret = frame[1];
         if (ret == 0)
-            return;
-        print_frame(n++, ret, !exact, exact ? " (interrupted here)" : "");
+            break;
+        if (n >= BACKTRACE_MAX) {
+            truncated = true;
+            break;
+        }
+        if (ret == last) {
+            repeats++;
+            n++;
+            rbp = frame[0];
+            continue;
+        }
+        if (repeats)
+            printk("  ... the line above %d more times\n", repeats);
+        repeats = 0;
+        last = ret;
+        print_frame(n++, ret, true);
         if (ret < KERNEL_HALF)
-            return; /* user code: its frames are not ours to walk */
-        exact = ret == (uint64_t)trap_dispatch_return;
+            break; /* user code: its frames are not ours to walk */
+        if (ret == (uint64_t)trap_dispatch_return) {
+            uint64_t tf = frame[0] + 16;
+            if (!frame_ok(frame[0]) || !readable_range(tf, sizeof(struct trapframe)))
+                break;
+            return walk_trap((const struct trapframe *)tf, n);
+        }
         rbp = frame[0];
     }
-    if (n >= BACKTRACE_MAX)
+    if (repeats)
+        printk("  ... the line above %d more times\n", repeats);
+    if (truncated)
         printk("  ... (stopped after %d frames)\n", BACKTRACE_MAX);
+    return n;
+}
+
+/* The backtrace of the code tf interrupted, numbering frames from n. */
+static int walk_trap(const struct trapframe *tf, int n)
+{
+    if (n > 0)
+        printk("  -- %s (vector %lu) from %s mode --\n", trap_name(tf->vector), tf->vector,
+               trap_from_user(tf) ? "user" : "kernel");
+    if (n >= BACKTRACE_MAX)
+        return n;
+    print_frame(n++, tf->rip, false);
+    if (trap_from_user(tf))
+        return n;
+    uint64_t caller = return_on_stack_top(tf);
+    if (caller && n < BACKTRACE_MAX)
+        print_frame(n++, caller, true);
+    return walk_frames(tf->rbp, n);
 }
 
 static void print_control_registers(void)
@@ -192,8 +271,6 @@ void panic_trap(const struct trapframe *tf)
     print_control_registers();
 
     printk("backtrace:\n");
-    print_frame(0, tf->rip, false, "");
-    if (!trap_from_user(tf))
-        walk_frames(tf->rbp, 1);
+    walk_trap(tf, 0);
     qemu_exit(QEMU_EXIT_PANIC);
 }

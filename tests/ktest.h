@@ -11,12 +11,13 @@
  *     }
  *
  * KTEST places a descriptor in the .ktests linker section; the runner
- * (tests/kernel/ktest.c) runs them all, in link order, when the kernel command
- * line says "test". EXPECT_* record a failure and go on; ASSERT_* also return
- * from the test. A failure prints "# expected X, got Y: expr (file:line)".
- * The runner also fails any test after which the free-frame count differs
- * from before it (a leak). "ktest=PREFIX" on the command line runs only the
- * tests whose names start with PREFIX.
+ * (tests/kernel/ktest.c) runs them all when the kernel command line says
+ * "test": file by file in link order, each file's tests in source order.
+ * EXPECT_* record a failure and go on; ASSERT_* also return from the test.
+ * A failure prints "# expected X, got Y: expr (file:line)". The runner also
+ * fails any test after which the free-frame count differs from before it (a
+ * leak). "ktest=PREFIX" on the command line runs only the tests whose names
+ * start with PREFIX.
  */
 #ifndef TESTS_KTEST_H
 #define TESTS_KTEST_H
@@ -26,13 +27,14 @@
 struct ktest {
     const char *name;
     const char *file;
+    int line; /* the runner keeps each file's tests in source order by it */
     void (*fn)(void);
 };
 
 #define KTEST(tname)                                                                           \
     static void ktest_fn_##tname(void);                                                        \
     static const struct ktest ktest_desc_##tname                                               \
-        __attribute__((section(".ktests"), used, aligned(8))) = {#tname, __FILE__,             \
+        __attribute__((section(".ktests"), used, aligned(8))) = {#tname, __FILE__, __LINE__,   \
                                                                  ktest_fn_##tname};            \
     static void ktest_fn_##tname(void)
 
@@ -42,6 +44,9 @@ bool ktest_check_eq(uint64_t expected, uint64_t actual, bool is_signed, const ch
 bool ktest_check_ne(uint64_t unexpected, uint64_t actual, const char *expr, const char *file,
                     int line);
 bool ktest_check_true(bool cond, const char *expr, const char *file, int line);
+/* Two pointers equal? A failure prints both as addresses (%p). */
+bool ktest_check_ptr(const void *expected, const void *actual, const char *expr,
+                     const char *file, int line);
 /* Two C strings (or two NULLs) equal? A failure prints both, quoted and escaped. */
 bool ktest_check_str(const char *expected, const char *actual, const char *expr,
                      const char *file, int line);
@@ -57,10 +62,8 @@ bool ktest_check_str(const char *expected, const char *actual, const char *expr,
 #define EXPECT_TRUE(cond) ktest_check_true((cond), #cond, __FILE__, __LINE__)
 #define EXPECT_STREQ(expected, actual)                                                         \
     ktest_check_str((expected), (actual), #actual, __FILE__, __LINE__)
-/* Pointers, compared as addresses (reads better than casts in EXPECT_EQ). */
 #define EXPECT_PTR_EQ(expected, actual)                                                        \
-    ktest_check_eq((uint64_t)(uintptr_t)(expected), (uint64_t)(uintptr_t)(actual), false,      \
-                   #actual, __FILE__, __LINE__)
+    ktest_check_ptr((const void *)(expected), (const void *)(actual), #actual, __FILE__, __LINE__)
 #define ASSERT_EQ(expected, actual)                                                            \
     do {                                                                                       \
         if (!EXPECT_EQ(expected, actual))                                                      \
@@ -74,6 +77,11 @@ bool ktest_check_str(const char *expected, const char *actual, const char *expr,
 #define ASSERT_TRUE(cond)                                                                      \
     do {                                                                                       \
         if (!EXPECT_TRUE(cond))                                                                \
+            return;                                                                            \
+    } while (0)
+#define ASSERT_PTR_EQ(expected, actual)                                                        \
+    do {                                                                                       \
+        if (!EXPECT_PTR_EQ(expected, actual))                                                  \
             return;                                                                            \
     } while (0)
 #define ASSERT_STREQ(expected, actual)                                                         \

@@ -5,7 +5,7 @@
 # Read by kernel/ksyms.c for backtraces.
 in="$1"
 [ "$in" = "-" ] && in=/dev/stdin
-awk '
+awk 'BEGIN { n = 0 }
 $2 ~ /^[tT]$/ && $3 !~ /^ksym/ { addr[n] = $1; name[n] = $3; n++ }
 END {
     print "    .section .ksyms, \"a\""

@@ -10,8 +10,9 @@ shift
 : "${QEMU_BASE:=qemu-system-x86_64 -accel tcg -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04}"
 
 # A closed stdin would let QEMU's first open file land on fd 0 and be read
-# as keyboard input; give it an empty one instead.
-if ! { : 3<&0; } 2>/dev/null; then
+# as serial input; give it an empty one instead. (A regular builtin: a failed
+# redirection on a special one such as ':' would end the script.)
+if ! true 2>/dev/null 3<&0; then
     exec </dev/null
 fi
 

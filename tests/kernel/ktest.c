@@ -1,9 +1,10 @@
 /*
  * ktest.c - the runner behind tests/ktest.h.
- * Owns the pass/fail tallies and the numbering of results. Runs the tests in
- * the .ktests section in link order, one at a time, on the boot CPU; a test
- * fails when any check in it fails or when the free-frame count after it
- * differs from the count before it. The summary line is always printed last.
+ * Owns the pass/fail tallies and the numbering of results. Runs the tests of
+ * the .ktests section one at a time on the boot CPU, file by file in link
+ * order and in source order within a file. A test fails when a check in it
+ * fails or when the free-frame count after it differs from the count before
+ * it. The summary line is always the last thing printed.
  */
 #include "tests/ktest.h"
 #include "kernel/cmdline.h"
@@ -70,6 +71,11 @@ static void print_where(const char *expr, const char *file, int line)
     printk(": %s (%s:%d)\n", expr, file, line);
 }
 
+/*
+ * The checks behind EXPECT_* and ASSERT_*: each returns whether it held, and
+ * when it did not, marks the running test failed and prints one "# expected
+ * X, got Y: expr (file:line)" line.
+ */
 bool ktest_check_eq(uint64_t expected, uint64_t actual, bool is_signed, const char *expr,
                     const char *file, int line)
 {
@@ -110,6 +116,17 @@ bool ktest_check_true(bool cond, const char *expr, const char *file, int line)
     return false;
 }
 
+bool ktest_check_ptr(const void *expected, const void *actual, const char *expr, const char *file,
+                     int line)
+{
+    if (expected == actual)
+        return true;
+    current_failed = true;
+    printk("# expected %p, got %p", expected, actual);
+    print_where(expr, file, line);
+    return false;
+}
+
 bool ktest_check_str(const char *expected, const char *actual, const char *expr, const char *file,
                      int line)
 {
@@ -144,10 +161,11 @@ static bool run_one(const struct ktest *t)
     t->fn();
     uint64_t free_after = pmm_free_count();
     if (free_after < free_before) {
-        printk("# leaked %lu frames (%s)\n", free_before - free_after, t->file);
+        printk("# leaked %lu frames (%s:%d)\n", free_before - free_after, t->file, t->line);
         current_failed = true;
     } else if (free_after > free_before) {
-        printk("# freed %lu frames too many (%s)\n", free_after - free_before, t->file);
+        printk("# freed %lu frames too many (%s:%d)\n", free_after - free_before, t->file,
+               t->line);
         current_failed = true;
     }
     return !current_failed;
@@ -159,28 +177,58 @@ static bool selected(const struct ktest *t, const char *prefix)
     return strncmp(t->name, prefix, strlen(prefix)) == 0;
 }
 
+#define KTEST_MAX 1024
+static const struct ktest *order[KTEST_MAX];
+
 /*
- * Run every KTEST in link order, or with "ktest=PREFIX" on the kernel command
- * line only those whose names start with PREFIX. Prints one result line per
- * test; the tallies wait for ktest_finish.
+ * Fill order[] with the tests, file by file as linked, each file's tests by
+ * line. (Compilers are free to emit one file's descriptors in any order; GCC
+ * reverses them.) One object file's descriptors are contiguous in .ktests.
+ * Returns how many there are; past KTEST_MAX the rest are left out, loudly.
+ */
+static int sort_tests(void)
+{
+    int n = 0;
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+        if (n == KTEST_MAX) {
+            printk("# ktest: more than %d tests; raise KTEST_MAX in %s\n", KTEST_MAX, __FILE__);
+            break;
+        }
+        /* Insertion sort, moving only past earlier tests of the same file. */
+        int i = n++;
+        while (i > 0 && order[i - 1]->line > t->line &&
+               strcmp(order[i - 1]->file, t->file) == 0) {
+            order[i] = order[i - 1];
+            i--;
+        }
+        order[i] = t;
+    }
+    return n;
+}
+
+/*
+ * Run every KTEST (file by file in link order, each file's in source order),
+ * or with "ktest=PREFIX" on the kernel command line only those whose names
+ * start with PREFIX. Prints one result line per test; the tallies wait for
+ * ktest_finish.
  */
 void ktest_run_all(void)
 {
     char prefix[64] = "";
     cmdline_value("ktest", prefix, sizeof(prefix));
 
-    int total = (int)(__ktests_end - __ktests_start), chosen = 0;
-    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
-        chosen += selected(t, prefix);
+    int total = sort_tests(), chosen = 0;
+    for (int i = 0; i < total; i++)
+        chosen += selected(order[i], prefix);
     if (prefix[0])
         printk("ktest: running %d of %d kernel tests (names starting with \"%s\")\n", chosen,
                total, prefix);
     else
         printk("ktest: running %d kernel tests\n", total);
 
-    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
-        if (selected(t, prefix))
-            report(t->name, run_one(t));
+    for (int i = 0; i < total; i++)
+        if (selected(order[i], prefix))
+            report(order[i]->name, run_one(order[i]));
 }
 
 /* Count a verdict reached outside the KTEST functions (a user test program). */

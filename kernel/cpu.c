@@ -1,0 +1,38 @@
+/*
+ * cpu.c - per-CPU state (GS base), the syscall MSRs, and the FPU/SSE unit.
+ * Runs once at boot, after gdt_init (which loads null FS/GS selectors).
+ */
+#include "kernel/cpu.h"
+#include "kernel/gdt.h"
+#include "kernel/x86.h"
+
+struct cpu cpu0;
+
+extern char syscall_entry[];
+
+#define CR0_MP (1UL << 1)
+#define CR0_EM (1UL << 2)
+#define CR0_TS (1UL << 3)
+#define CR0_NE (1UL << 5)
+#define RFLAGS_TF (1UL << 8)
+#define RFLAGS_DF (1UL << 10)
+#define RFLAGS_NT (1UL << 14)
+#define RFLAGS_AC (1UL << 18)
+
+void cpu_init(void)
+{
+    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    /* syscall: CS = 0x08, SS = 0x10; sysret would use 0x20|3 and 0x18|3. */
+    wrmsr(MSR_STAR, ((uint64_t)GDT_KERNEL_DATA << 48) | ((uint64_t)GDT_KERNEL_CODE << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_NT | RFLAGS_AC);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+void cpu_fpu_init(void)
+{
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    __asm__ volatile("fninit");
+}

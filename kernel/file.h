@@ -1,0 +1,167 @@
+/*
+ * file.h - open files and the per-process descriptor table.
+ *
+ * A struct file is one open file description: several descriptors (dup) and
+ * several processes (fork) may point at it, and it lives until the last of
+ * them closes it (refcount). What it is (console, pipe end, initrd file or
+ * directory) is decided by its ops table and private pointer; a NULL op means
+ * the object cannot do that, and the system call fails as Linux would.
+ */
+#ifndef KERNEL_FILE_H
+#define KERNEL_FILE_H
+
+#include "kernel/types.h"
+
+struct proc;
+struct file;
+struct cowos_dirent;
+
+/*
+ * Open flags and lseek whence values, with Linux's numbers. They belong in
+ * the shared ABI header (kernel/sysnum.h); the guards let it take them over.
+ */
+#ifndef O_RDONLY
+#define O_RDONLY 0
+#endif
+#ifndef O_WRONLY
+#define O_WRONLY 1
+#endif
+#ifndef O_RDWR
+#define O_RDWR 2
+#endif
+#ifndef O_ACCMODE
+#define O_ACCMODE 3
+#endif
+#ifndef O_CREAT
+#define O_CREAT 0100
+#endif
+#ifndef O_EXCL
+#define O_EXCL 0200
+#endif
+#ifndef O_TRUNC
+#define O_TRUNC 01000
+#endif
+#ifndef O_APPEND
+#define O_APPEND 02000
+#endif
+#ifndef O_DIRECTORY
+#define O_DIRECTORY 0200000
+#endif
+#ifndef SEEK_SET
+#define SEEK_SET 0
+#endif
+#ifndef SEEK_CUR
+#define SEEK_CUR 1
+#endif
+#ifndef SEEK_END
+#define SEEK_END 2
+#endif
+
+/* struct file.flags: what the descriptor was opened for. */
+#define FILE_READ 0x1
+#define FILE_WRITE 0x2
+
+/* The largest count one read or write moves (Linux's MAX_RW_COUNT), so that
+ * the byte count always fits the return value. */
+#define FILE_MAX_RW 0x7ffff000UL
+
+/*
+ * What an open file can do. buf is a user address below USER_TOP (touch it
+ * only through mm/uaccess.h); n is already clamped to FILE_MAX_RW and the
+ * access mode checked. write never sees n == 0; read does, and returns 0
+ * unless the object refuses every read (-EISDIR for a directory).
+ * read/write return bytes moved or -errno (-EFAULT only if nothing moved);
+ * getdents returns entries written into buf (room for count) or -errno;
+ * lseek returns the new offset. close runs once, when the last reference
+ * goes, and frees what priv owns (not the struct file itself).
+ */
+struct file_ops {
+    long (*read)(struct file *f, vaddr_t buf, size_t n);
+    long (*write)(struct file *f, vaddr_t buf, size_t n);
+    void (*close)(struct file *f);
+    long (*getdents)(struct file *f, vaddr_t buf, size_t count);
+    long (*lseek)(struct file *f, long offset, int whence);
+};
+
+struct file {
+    const struct file_ops *ops;
+    int refcount; /* descriptors (in any process) pointing here */
+    int flags;    /* FILE_READ | FILE_WRITE */
+    uint64_t offset; /* bytes (files) or entries (directories) consumed */
+    void *priv;   /* the object behind it, owned as ops->close says */
+};
+
+/* Set up the file layer. Call once at boot before any file exists. */
+void file_init(void);
+
+/*
+ * A new open file description with one reference, offset 0. NULL when out
+ * of memory (priv then still belongs to the caller).
+ */
+struct file *file_alloc(const struct file_ops *ops, int flags, void *priv);
+/* Take one more reference to f; returns f. */
+struct file *file_ref(struct file *f);
+/* Drop one reference; the last one calls ops->close and frees f. */
+void file_close(struct file *f);
+
+/* Open files alive right now (for leak checks in tests). */
+int file_open_count(void);
+
+/*
+ * Copy to (from) user memory a page at a time: returns the bytes moved, less
+ * than n only when it reached a page it may not write (read). So a short count
+ * means the first bytes made it, like a partial read or write on Linux.
+ */
+size_t file_copy_out(vaddr_t dst, const void *src, size_t n);
+size_t file_copy_in(void *dst, vaddr_t src, size_t n);
+
+/* The file behind descriptor fd of p, or NULL if fd is out of range or closed.
+ * No reference is taken. */
+struct file *file_get(struct proc *p, int fd);
+/*
+ * Put f in the lowest free descriptor of p. The caller's reference moves into
+ * the table on success; on -EMFILE (table full) it stays with the caller.
+ */
+int file_fd_install(struct proc *p, struct file *f);
+/* close(fd): 0, or -EBADF if fd is not open. */
+int file_fd_close(struct proc *p, int fd);
+/* dup(fd): the new (lowest free) descriptor, -EBADF or -EMFILE. */
+int file_fd_dup(struct proc *p, int fd);
+/* dup2(oldfd, newfd): newfd, closing what it held first; -EBADF if oldfd is
+ * not open or newfd out of range. dup2(fd, fd) on an open fd returns fd. */
+int file_fd_dup2(struct proc *p, int oldfd, int newfd);
+/* pipe(): a new pipe's read and write ends in p's two lowest free
+ * descriptors, stored in fds. 0, -EMFILE or -ENOMEM, with nothing installed
+ * on failure. */
+int file_fd_pipe(struct proc *p, int fds[2]);
+
+/*
+ * open(path, flags) for p on the initrd (read-only): the new descriptor, or
+ * -ENOENT, -ENOTDIR, -EISDIR, -EROFS (30: writing or creating), -EEXIST,
+ * -ENAMETOOLONG, -EMFILE, -ENOMEM. path is a kernel string.
+ */
+int file_open(struct proc *p, const char *path, int flags);
+
+/*
+ * Descriptors 0, 1 and 2 of p on the console (one shared open file), for
+ * init. Whatever they held is closed. Returns 0 or -ENOMEM (nothing changed).
+ */
+int file_install_console(struct proc *p);
+/* fork: the child shares every open file of the parent (refcount + 1 each).
+ * child's table must be empty. Always 0. */
+int file_copy_table(struct proc *child, const struct proc *parent);
+/* exit: close every descriptor of p. */
+void file_close_all(struct proc *p);
+
+/* System calls on descriptors, for the current process (see kernel/sysnum.h). */
+long sys_read(long fd, long buf, long n);
+long sys_write(long fd, long buf, long n);
+long sys_close(long fd);
+long sys_dup(long fd);
+long sys_dup2(long oldfd, long newfd);
+long sys_pipe(long fds);
+long sys_open(long path, long flags);
+long sys_getdents(long fd, long buf, long count);
+long sys_lseek(long fd, long offset, long whence);
+
+#endif

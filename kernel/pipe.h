@@ -1,0 +1,40 @@
+/*
+ * pipe.h - pipes: a PIPE_SIZE-byte ring between a read end and a write end,
+ * each end an open file (kernel/file.h).
+ *
+ * Reads return what is there (at least one byte) or block; 0 means no writer
+ * is left and the ring is empty. Writes block until everything is written;
+ * writes of at most PIPE_BUF bytes are atomic. With no reader left a write
+ * fails with -EPIPE: this kernel has no SIGPIPE, so the writer is not killed.
+ */
+#ifndef KERNEL_PIPE_H
+#define KERNEL_PIPE_H
+
+#include "kernel/types.h"
+
+struct file;
+
+#define PIPE_SIZE 4096 /* ring capacity in bytes (one frame) */
+#define PIPE_BUF 4096  /* writes up to this size are never interleaved */
+
+/*
+ * A new pipe: *rf is its read end, *wf its write end, each an open file with
+ * one reference. Returns 0, or -ENOMEM with nothing allocated.
+ */
+int pipe_create(struct file **rf, struct file **wf);
+
+/* True if f is an end of a pipe. */
+bool pipe_is_pipe(const struct file *f);
+/* Bytes waiting in f's pipe. */
+size_t pipe_bytes_available(const struct file *f);
+
+/*
+ * The same reads and writes with kernel buffers, but never blocking: where
+ * the user versions would sleep these return -EAGAIN (like O_NONBLOCK), or
+ * the partial count of a write longer than PIPE_BUF. For the kernel's own
+ * use and for tests, which run without a process to put to sleep.
+ */
+long pipe_kread(struct file *f, void *buf, size_t n);
+long pipe_kwrite(struct file *f, const void *buf, size_t n);
+
+#endif

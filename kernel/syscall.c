@@ -1,0 +1,128 @@
+/*
+ * syscall.c - the system-call table: number -> handler, arguments from the
+ * trapframe (rdi, rsi, rdx, r10, r8, r9), result into tf->rax.
+ * Handlers return >= 0 or -errno; an unknown number is -ENOSYS.
+ * Also the small handlers that belong to no subsystem (sysconf, poweroff).
+ */
+#include "kernel/syscall.h"
+#include "kernel/cpu.h"
+#include "kernel/errno.h"
+#include "kernel/file.h"
+#include "kernel/printk.h"
+#include "kernel/qemu.h"
+#include "kernel/sysnum.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "mm/memlayout.h"
+#include "mm/pmm.h"
+#include "proc/brk.h"
+#include "proc/exec.h"
+#include "proc/fork.h"
+#include "proc/proc.h"
+#include "proc/sched.h"
+
+typedef long (*syscall_fn)(const struct trapframe *tf);
+
+/* Adapters from the trapframe to each handler's own parameter list. */
+#define ARGS0(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        (void)tf;                                                                              \
+        return f();                                                                            \
+    }
+#define ARGS1(f)                                                                               \
+    static long call_##f(const struct trapframe *tf) { return f((long)tf->rdi); }
+#define ARGS2(f)                                                                               \
+    static long call_##f(const struct trapframe *tf) { return f((long)tf->rdi, (long)tf->rsi); }
+#define ARGS3(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx);                                 \
+    }
+
+ARGS0(sys_fork)
+ARGS1(sys_exit)
+ARGS3(sys_wait4)
+ARGS0(sys_getpid)
+ARGS0(sys_getppid)
+ARGS3(sys_read)
+ARGS3(sys_write)
+ARGS1(sys_close)
+ARGS1(sys_pipe)
+ARGS1(sys_dup)
+ARGS2(sys_dup2)
+ARGS2(sys_execv)
+ARGS1(sys_brk)
+ARGS2(sys_kill)
+ARGS2(sys_nanosleep)
+ARGS0(sys_sched_yield)
+ARGS0(sys_setsid)
+ARGS1(sys_sysconf)
+ARGS2(sys_open)
+ARGS3(sys_getdents)
+ARGS3(sys_lseek)
+ARGS1(sys_getsid)
+ARGS0(sys_uptime_ms)
+ARGS1(sys_poweroff)
+
+static const syscall_fn table[SYS_COUNT] = {
+    [SYS_fork] = call_sys_fork,
+    [SYS_exit] = call_sys_exit,
+    [SYS_wait4] = call_sys_wait4,
+    [SYS_getpid] = call_sys_getpid,
+    [SYS_getppid] = call_sys_getppid,
+    [SYS_read] = call_sys_read,
+    [SYS_write] = call_sys_write,
+    [SYS_close] = call_sys_close,
+    [SYS_pipe] = call_sys_pipe,
+    [SYS_dup] = call_sys_dup,
+    [SYS_dup2] = call_sys_dup2,
+    [SYS_execv] = call_sys_execv,
+    [SYS_brk] = call_sys_brk,
+    [SYS_kill] = call_sys_kill,
+    [SYS_nanosleep] = call_sys_nanosleep,
+    [SYS_sched_yield] = call_sys_sched_yield,
+    [SYS_setsid] = call_sys_setsid,
+    [SYS_sysconf] = call_sys_sysconf,
+    [SYS_open] = call_sys_open,
+    [SYS_getdents] = call_sys_getdents,
+    [SYS_lseek] = call_sys_lseek,
+    [SYS_getsid] = call_sys_getsid,
+    [SYS_uptime_ms] = call_sys_uptime_ms,
+    [SYS_poweroff] = call_sys_poweroff,
+};
+
+void syscall_init(void) { cpu_init(); }
+
+void syscall_dispatch(struct trapframe *tf)
+{
+    uint64_t n = tf->rax;
+    long r = (n < SYS_COUNT && table[n]) ? table[n](tf) : -ENOSYS;
+    tf->rax = (uint64_t)r;
+    proc_check_signals();
+}
+
+long sys_sysconf(long name)
+{
+    switch (name) {
+    case COWOS_SC_PAGESIZE:
+        return (long)PAGE_SIZE;
+    case COWOS_SC_PHYS_PAGES:
+        return (long)pmm_total_count();
+    case COWOS_SC_AVPHYS_PAGES:
+        return (long)pmm_free_count();
+    case COWOS_SC_CLK_TCK:
+        return TIMER_HZ;
+    case COWOS_SC_NPROCESSORS_ONLN:
+        return 1;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_poweroff(long status)
+{
+    printk("poweroff: requested by pid %d (%s), status %ld\n", proc_current()->pid,
+           proc_current()->name, status);
+    qemu_exit(status == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+}

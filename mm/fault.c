@@ -1,0 +1,90 @@
+/*
+ * fault.c - the page-fault handler: decode the error code and CR2, resolve
+ * what the program is entitled to, kill it for the rest.
+ *
+ * A fault from ring 3 never reaches panic: it is resolved (stack growth, a
+ * copy-on-write break) or the process dies with SIGSEGV (SIGKILL if memory
+ * ran out). A fault in ring 0 is a kernel bug, because the kernel touches
+ * user memory only through the direct map in uaccess.c: the panic screen.
+ */
+#include "mm/fault.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "mm/memlayout.h"
+#include "mm/pmm.h"
+#include "mm/pte.h"
+#include "mm/vmm.h"
+#include "proc/proc.h"
+#include "proc/signal.h"
+
+#define STACK_ZONE_LOW (USER_STACK_TOP - USER_STACK_MAX)
+
+/* Map one zeroed page of stack at va (which lies in the stack zone). */
+static int grow_stack(struct proc *p, vaddr_t va)
+{
+    paddr_t pa = pmm_alloc();
+    if (!pa)
+        return -ENOMEM;
+    vaddr_t page = page_round_down(va);
+    if (vmm_map(p->vs, page, pa, PTE_U | PTE_W | PTE_NX) < 0) {
+        pmm_decref(pa);
+        return -ENOMEM;
+    }
+    if (page < p->stack_low)
+        p->stack_low = page;
+    return 0;
+}
+
+int fault_resolve(struct proc *p, vaddr_t va, bool write)
+{
+    if (!p || !p->vs || va >= USER_TOP)
+        return -EFAULT;
+    pte_t *ptep = vmm_walk(p->vs, va);
+    if (!ptep || !pte_present(*ptep)) {
+        if (va >= STACK_ZONE_LOW && va < USER_STACK_TOP)
+            return grow_stack(p, va);
+        return -EFAULT;
+    }
+    if (!pte_user(*ptep))
+        return -EFAULT;
+    if (write && !pte_writable(*ptep))
+        return -EFAULT;
+    return 0;
+}
+
+/* One phrase for what went wrong, for the kill message. */
+static const char *describe(uint64_t err, vaddr_t va)
+{
+    if (va >= USER_TOP)
+        return "page fault: access to a kernel or non-user address";
+    if (!(err & PF_P))
+        return (err & PF_I)   ? "page fault: instruction fetch from an unmapped address"
+               : (err & PF_W) ? "page fault: write to an unmapped address"
+                              : "page fault: read of an unmapped address";
+    if (err & PF_I)
+        return "page fault: instruction fetch from a no-execute page";
+    if (err & PF_W)
+        return "page fault: write to a read-only page";
+    return "page fault: protection violation";
+}
+
+static void page_fault(struct trapframe *tf)
+{
+    vaddr_t va = read_cr2();
+    uint64_t err = tf->error;
+    if (!trap_from_user(tf) || (err & PF_RSVD))
+        panic_trap(tf); /* the kernel's own bug, or corrupt page tables */
+    struct proc *p = proc_current();
+    /* No resolution makes an instruction fetch legal: every page we could
+     * supply on demand (stack, copy-on-write data) is no-execute. */
+    int r = (err & PF_I) ? -EFAULT : fault_resolve(p, va, (err & PF_W) != 0);
+    if (r == 0)
+        return;
+    if (r == -ENOMEM)
+        proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
+    proc_kill_fault(SIGSEGV, describe(err, va), va);
+}
+
+void fault_init(void) { trap_set_handler(T_PGFLT, page_fault); }

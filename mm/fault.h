@@ -1,0 +1,31 @@
+/*
+ * fault.h - page faults: decoding, resolving, and routing.
+ */
+#ifndef MM_FAULT_H
+#define MM_FAULT_H
+
+#include "kernel/types.h"
+
+struct proc;
+struct trapframe;
+
+/* Page-fault error code bits (pushed by the CPU with vector 14). */
+#define PF_P (1UL << 0)    /* 0: page not present, 1: protection violation */
+#define PF_W (1UL << 1)    /* the access was a write */
+#define PF_U (1UL << 2)    /* the access came from ring 3 */
+#define PF_RSVD (1UL << 3) /* a reserved bit was set in an entry */
+#define PF_I (1UL << 4)    /* the access was an instruction fetch */
+
+/* Install the #PF handler (vector 14). */
+void fault_init(void);
+
+/*
+ * Make va accessible to p for a read or write, if the program is entitled to
+ * it: grow the stack into its zone, or resolve a write to a copy-on-write
+ * page. Returns 0 when the access can now succeed, -EFAULT when the program
+ * has no right to it, -ENOMEM when memory ran out while resolving it.
+ * Shared by the fault handler and by uaccess (the kernel's user copies).
+ */
+int fault_resolve(struct proc *p, vaddr_t va, bool write);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * proc.h - the process control block and the process table.
+ *
+ * A process is one slot of a fixed table of NPROC. Its kernel stack is
+ * KSTACK_PAGES pages in the KSTACK_BASE region with an unmapped guard page
+ * below; its user registers (struct trapframe) sit at the top of that stack.
+ * Lifecycle: UNUSED -> EMBRYO -> RUNNABLE <-> RUNNING <-> SLEEPING -> ZOMBIE -> UNUSED
+ * (the parent's wait reaps a zombie and frees its stack and slot).
+ */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+#include "kernel/types.h"
+
+#define NPROC 64           /* processes at once, pid 1 (init) included */
+#define NOFILE 16          /* open file descriptors per process */
+#define KSTACK_PAGES 4     /* 16 KiB kernel stack per process */
+#define PROC_NAME_MAX 16
+
+struct trapframe;
+struct vmspace;
+struct file;
+
+enum proc_state {
+    PROC_UNUSED,   /* free slot */
+    PROC_EMBRYO,   /* claimed by proc_alloc, not yet runnable */
+    PROC_RUNNABLE, /* waiting for the CPU */
+    PROC_RUNNING,  /* on the CPU (exactly one, or none in the scheduler) */
+    PROC_SLEEPING, /* waiting for wait_chan or wake_tick */
+    PROC_ZOMBIE,   /* exited; exit_status kept until the parent's wait */
+};
+
+struct proc {
+    int pid;
+    enum proc_state state;
+    char name[PROC_NAME_MAX];
+    struct proc *parent;       /* NULL only for init */
+    int sid, pgid;             /* session and process group (setsid makes both = pid) */
+
+    struct vmspace *vs;        /* user address space; NULL once exited */
+    vaddr_t brk_start, brk;    /* heap: [brk_start, brk) is mapped page by page */
+    vaddr_t stack_low;         /* lowest mapped user stack page; grows down on faults */
+
+    vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
+    uint64_t ksp;              /* saved kernel rsp while switched out (proc/switch.S) */
+    struct trapframe *tf;      /* user registers */
+
+    const void *wait_chan;     /* what a SLEEPING process waits for */
+    uint64_t wake_tick;        /* timer tick to wake at (nanosleep), 0 = none */
+    int pending_signal;        /* nonzero: terminate with this signal on the way out to user */
+    int exit_status;           /* wait status (Linux encoding) once a ZOMBIE */
+
+    struct file *files[NOFILE];
+    uint8_t fpu[512] __aligned(16); /* FXSAVE image of the user's x87/SSE state */
+};
+
+/* Wait status encoding, as Linux: exit code in bits 8-15, signal in 0-6. */
+#define PROC_STATUS_EXITED(code) (((code) & 0xff) << 8)
+#define PROC_STATUS_SIGNALED(sig) ((sig) & 0x7f)
+
+/* Set up the process table (and the pristine FPU image new processes start with). */
+void proc_init(void);
+/* The process running now, or NULL in the scheduler / during boot. */
+struct proc *proc_current(void);
+/* Look up a live (non-UNUSED) process by pid; NULL if none. */
+struct proc *proc_find(int pid);
+/* The table, for iteration by the scheduler, ps-like tools and tests. */
+struct proc *proc_table(void);
+
+/*
+ * A fresh slot with a pid, a mapped kernel stack and a zeroed trapframe,
+ * arranged so that its first run returns to user mode through the trapframe.
+ * State is EMBRYO; the caller sets RUNNABLE when the process is complete.
+ * Returns NULL with -EAGAIN (table full) or -ENOMEM in *err.
+ */
+struct proc *proc_alloc(int *err);
+/* Give back an EMBRYO that never ran (a failed fork): its stack, files and vs. */
+void proc_free_unstarted(struct proc *p);
+
+/* Start pid 1 from the initrd program at path with argv; panics if it cannot. */
+void proc_start_init(const char *path, char *const argv[]);
+
+/* Terminate the current process with a wait status; never returns. */
+__noreturn void proc_exit(int status);
+/* Kill the current process for a fault it caused: print one line naming pid,
+ * name, cause and address, then exit with the signal. Never returns. */
+__noreturn void proc_kill_fault(int sig, const char *cause, vaddr_t addr);
+/* Deliver sig to p: it is terminated at its next return to user mode (a
+ * sleeping process is woken to notice). Ignored signals are dropped. */
+void proc_signal(struct proc *p, int sig);
+/* Called on every return to user mode: act on a pending signal. */
+void proc_check_signals(void);
+/* True if the current process has a signal pending (sleepers return -EINTR). */
+bool proc_interrupted(void);
+
+/* Sleep until proc_wakeup(chan). Callers re-check their condition in a loop. */
+void proc_sleep(const void *chan);
+/* Make every process sleeping on chan runnable. */
+void proc_wakeup(const void *chan);
+
+/* System calls implemented in proc/proc.c. */
+long sys_exit(long status);
+long sys_wait4(long pid, long ustatus, long options);
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_kill(long pid, long sig);
+long sys_setsid(void);
+long sys_getsid(long pid);
+
+#endif

@@ -1,0 +1,138 @@
+#!/bin/sh
+# test.sh - boot the test kernel headless and turn what it says into a verdict.
+# Usage: sh tools/test.sh ISO LOGFILE [CRASH_ISO CRASH_LOG]      (make test)
+# 1. Boots ISO ("test" on its command line); the serial output is streamed to
+#    this terminal and LOGFILE, without \r. The suite passes when QEMU exits
+#    with status 1 and the log ends its tests with "N passed, 0 failed".
+# 2. With CRASH_ISO ("test crash=pagefault"): the panic check, counted as one
+#    more test. The kernel must fault on purpose and panic (QEMU status 5),
+#    its panic screen naming the page fault, CR2, and kmain in the backtrace.
+# The last line printed is always "N passed, N failed"; exit 0 only if N failed
+# is 0. A timeout, a panic or a missing summary line counts as one failure more.
+# Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
+
+set -u
+usage="usage: test.sh ISO LOGFILE [CRASH_ISO CRASH_LOG]"
+iso="${1:?$usage}"
+log="${2:?$usage}"
+crash_iso="${3:-}"
+crash_log="${4:-}"
+limit="${TEST_TIMEOUT:-300}"
+: "${QEMU_BASE:=qemu-system-x86_64 -accel tcg -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04}"
+: "${QEMUFLAGS:=}"
+
+for f in "$iso" ${crash_iso:+"$crash_iso"}; do
+    if [ ! -f "$f" ]; then
+        echo "test.sh: no such ISO: $f"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cowos-test.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# tr holds its output in a buffer when writing to a pipe; stdbuf lets the
+# lines through as they come, so a hang shows where it happened.
+unbuffered=""
+command -v stdbuf >/dev/null 2>&1 && unbuffered="stdbuf -o0"
+
+# boot ISO OUT SHOW: run QEMU headless under the timeout with no input; its
+# output (serial, and QEMU's own complaints) goes without \r to OUT, and also
+# to the terminal when SHOW is "show". Sets qstatus to QEMU's exit status,
+# or timeout's: 124 (or 137 if it had to kill).
+boot() {
+    rm -f "$tmp/status"
+    {
+        # shellcheck disable=SC2086  # QEMU_BASE and QEMUFLAGS are word lists
+        timeout -k 10 "$limit" $QEMU_BASE -display none -serial stdio -monitor none \
+            -cdrom "$1" $QEMUFLAGS </dev/null 2>&1
+        echo $? >"$tmp/status"
+    } | $unbuffered tr -d '\r' | if [ "$3" = show ]; then tee "$2"; else cat >"$2"; fi
+    qstatus=$(cat "$tmp/status" 2>/dev/null || echo 255)
+}
+
+# Is a line of the form "N passed, N failed" in the log? Then set p and f.
+read_summary() {
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1)
+    [ -n "$summary" ] || return 1
+    p=${summary%% passed*}
+    f=${summary#*passed, }
+    f=${f%% failed}
+    return 0
+}
+
+timed_out() { [ "$qstatus" = 124 ] || [ "$qstatus" = 137 ]; }
+
+# ---- 1. the kernel test suite -------------------------------------------
+echo "test.sh: booting $iso headless (timeout ${limit} s); serial log in $log"
+boot "$iso" "$log" show
+
+problem=""
+if read_summary "$log"; then
+    if [ "$qstatus" = 5 ] || grep -q 'panic:' "$log"; then
+        problem="kernel panicked after its summary line (QEMU exit status $qstatus)"
+    elif [ "$qstatus" = 1 ] && [ "$f" = 0 ]; then
+        :
+    elif [ "$qstatus" = 3 ] && [ "$f" != 0 ]; then
+        : # failures already counted by the kernel
+    else
+        problem="QEMU exit status $qstatus does not match \"$summary\" (1 means pass, 3 fail)"
+    fi
+else
+    # No summary: count the results the kernel got as far as printing.
+    p=$(grep -cE '^ok [0-9]+' "$log")
+    f=$(grep -cE '^not ok [0-9]+' "$log")
+    if [ "$qstatus" = 5 ] || grep -q 'panic:' "$log"; then
+        problem="kernel panicked (QEMU exit status $qstatus); see $log"
+    elif timed_out; then
+        problem="timed out after ${limit} s with no summary line (TEST_TIMEOUT=${limit}); see $log"
+    else
+        problem="no \"N passed, N failed\" line from the kernel (QEMU exit status $qstatus); see $log"
+    fi
+fi
+if [ -n "$problem" ]; then
+    echo "test.sh: $problem"
+    f=$((f + 1))
+fi
+kernel_p=$p
+kernel_f=$f
+
+# ---- 2. the panic check -------------------------------------------------
+if [ -n "$crash_iso" ]; then
+    n=$((p + f + 1))
+    name="panic_check_pagefault"
+    echo "test.sh: panic check: booting $crash_iso (\"test crash=pagefault\"); log in $crash_log"
+    boot "$crash_iso" "$crash_log" quiet
+    why=""
+    if timed_out; then
+        why="$why
+# timed out after ${limit} s"
+    elif [ "$qstatus" != 5 ]; then
+        why="$why
+# expected QEMU exit status 5 (panic), got $qstatus"
+    fi
+    grep -qi 'page fault' "$crash_log" || why="$why
+# no \"page fault\" in the log"
+    grep -qi 'cr2' "$crash_log" || why="$why
+# no \"CR2\" (in any case) in the log"
+    # A backtrace line: an address of 8+ hex digits and the word kmain.
+    grep -v 'panic:' "$crash_log" | grep -E '[0-9a-fA-F]{8}' | grep -qw kmain || why="$why
+# no backtrace line naming kmain"
+    if [ -z "$why" ]; then
+        echo "ok $n $name"
+        p=$((p + 1))
+    else
+        echo "# the last lines of $crash_log:"
+        tail -n 30 "$crash_log" | sed 's/^/#   /'
+        echo "${why#?}"
+        echo "not ok $n $name"
+        f=$((f + 1))
+    fi
+    echo "test.sh: kernel tests $kernel_p passed, $kernel_f failed; panic check $([ -z "$why" ] && echo passed || echo failed)"
+fi
+
+echo "$p passed, $f failed"
+[ "$f" = 0 ]

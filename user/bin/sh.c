@@ -1,0 +1,307 @@
+/*
+ * sh.c - a small shell for the cowos console. Reads a line, splits it into
+ * words ('...' and "..." quote, a backslash escapes, # starts a comment,
+ * $? is the last status), then runs a builtin or forks and execs
+ * /bin/NAME (or NAME itself when it contains '/') and waits for it.
+ * `sh -c LINE` runs one line and exits with its status. End of input exits.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __cowos__
+#include <cowos.h>
+#endif
+
+#define MAX_LINE 512
+#define MAX_ARGS 64
+#define MAX_NAMES 256 /* entries `ls` sorts; more are not listed */
+
+static int last_status; /* $?: 0..255 */
+
+struct words {
+    int argc;
+    char *argv[MAX_ARGS + 1];
+    char text[MAX_LINE * 2 + 8]; /* each "$?" (2 bytes) becomes at most 3 */
+};
+
+/* ---- words ---- */
+
+/*
+ * Split line into w. Returns argc (0 for a blank or comment line), or -1
+ * after printing why the line is malformed.
+ */
+static int split(const char *line, struct words *w)
+{
+    char *out = w->text, *end = w->text + sizeof(w->text) - 4;
+    const char *p = line;
+    w->argc = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (!*p || *p == '#')
+            break;
+        if (w->argc == MAX_ARGS) {
+            fprintf(stderr, "sh: too many arguments (at most %d)\n", MAX_ARGS);
+            return -1;
+        }
+        w->argv[w->argc++] = out;
+        char quote = 0;
+        for (; *p && (quote || !strchr(" \t\n\r", *p)); p++) {
+            if (out >= end) {
+                fprintf(stderr, "sh: line too long\n");
+                return -1;
+            }
+            if (quote && *p == quote) {
+                quote = 0;
+            } else if (!quote && (*p == '\'' || *p == '"')) {
+                quote = *p;
+            } else if (*p == '$' && p[1] == '?' && quote != '\'') {
+                out += sprintf(out, "%d", last_status);
+                p++;
+            } else if (*p == '\\' && p[1] && (!quote || (quote == '"' && strchr("\"\\$", p[1])))) {
+                *out++ = *++p;
+            } else {
+                *out++ = *p;
+            }
+        }
+        if (quote) {
+            fprintf(stderr, "sh: missing closing %c\n", quote);
+            return -1;
+        }
+        *out++ = '\0';
+    }
+    w->argv[w->argc] = NULL;
+    return w->argc;
+}
+
+/* ---- builtins ---- */
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* List the names in dir, sorted, several to a line. */
+static int list_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "ls: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    char *names[MAX_NAMES];
+    int n = 0;
+    struct dirent *e;
+    while (n < MAX_NAMES && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            if ((names[n] = strdup(e->d_name)))
+                n++;
+    closedir(d);
+    qsort(names, (size_t)n, sizeof(names[0]), cmp_names);
+    int col = 0;
+    for (int i = 0; i < n; i++) {
+        int len = (int)strlen(names[i]);
+        if (col > 0 && col + 2 + len > 72) {
+            putchar('\n');
+            col = 0;
+        }
+        col += printf("%s%s", col ? "  " : "", names[i]);
+        free(names[i]);
+    }
+    if (col)
+        putchar('\n');
+    return 0;
+}
+
+static int builtin_ls(int argc, char **argv)
+{
+    if (argc == 1)
+        return list_dir("/bin");
+    int status = 0;
+    for (int i = 1; i < argc; i++) {
+        if (argc > 2)
+            printf("%s:\n", argv[i]);
+        status |= list_dir(argv[i]);
+    }
+    return status;
+}
+
+static int builtin_programs(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return list_dir("/bin");
+}
+
+/* A status argument: 0..255 on success, -1 (after a message) when not a number. */
+static int parse_status(const char *who, const char *arg)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || errno) {
+        fprintf(stderr, "%s: %s: numeric argument required\n", who, arg);
+        return -1;
+    }
+    return (int)(v & 0xff);
+}
+
+static int builtin_exit(int argc, char **argv)
+{
+    int status = argc > 1 ? parse_status("exit", argv[1]) : last_status;
+    if (status < 0)
+        return 2;
+    exit(status);
+}
+
+static int builtin_poweroff(int argc, char **argv)
+{
+    int status = argc > 1 ? parse_status("poweroff", argv[1]) : 0;
+    if (status < 0)
+        return 2;
+    fflush(NULL);
+#ifdef __cowos__
+    cowos_poweroff(status);
+    perror("poweroff");
+#else
+    fprintf(stderr, "poweroff: only on cowos\n");
+#endif
+    return 1;
+}
+
+static int builtin_help(int argc, char **argv);
+
+static const struct builtin {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} builtins[] = {
+    {"help", builtin_help, "help            this list"},
+    {"ls", builtin_ls, "ls [DIR...]     list a directory (default /bin)"},
+    {"programs", builtin_programs, "programs        list the programs in /bin"},
+    {"exit", builtin_exit, "exit [N]        leave the shell with status N (default $?)"},
+    {"poweroff", builtin_poweroff, "poweroff [N]    turn the machine off"},
+};
+
+#define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
+
+static int builtin_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("Builtins:\n");
+    for (size_t i = 0; i < NBUILTINS; i++)
+        printf("  %s\n", builtins[i].usage);
+    printf("Anything else runs /bin/NAME (or a path with a '/'), e.g. echo hi.\n"
+           "Quote with '...' or \"...\"; $? is the last status; # starts a comment.\n");
+    return 0;
+}
+
+/* ---- running programs ---- */
+
+static const char *signal_name(int sig)
+{
+    static const char *const names[] = {
+        [1] = "SIGHUP",   [2] = "SIGINT",   [3] = "SIGQUIT",  [4] = "SIGILL",
+        [5] = "SIGTRAP",  [6] = "SIGABRT",  [7] = "SIGBUS",   [8] = "SIGFPE",
+        [9] = "SIGKILL",  [10] = "SIGUSR1", [11] = "SIGSEGV", [12] = "SIGUSR2",
+        [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM", [16] = "SIGSTKFLT",
+        [17] = "SIGCHLD", [18] = "SIGCONT", [19] = "SIGSTOP", [20] = "SIGTSTP",
+        [21] = "SIGTTIN", [22] = "SIGTTOU", [23] = "SIGURG",  [24] = "SIGXCPU",
+        [25] = "SIGXFSZ", [26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH",
+        [29] = "SIGIO",   [30] = "SIGPWR",  [31] = "SIGSYS",
+    };
+    if (sig > 0 && (size_t)sig < sizeof(names) / sizeof(names[0]) && names[sig])
+        return names[sig];
+    return "unknown";
+}
+
+/* Fork, exec argv in the child, wait; returns the status for $?. */
+static int run_program(char **argv)
+{
+    char path[PATH_MAX];
+    if (strchr(argv[0], '/'))
+        snprintf(path, sizeof(path), "%s", argv[0]);
+    else if (snprintf(path, sizeof(path), "/bin/%s", argv[0]) >= (int)sizeof(path)) {
+        fprintf(stderr, "sh: %s: name too long\n", argv[0]);
+        return 127;
+    }
+    fflush(NULL); /* the child must not inherit (and repeat) our pending output */
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "sh: fork: %s\n", strerror(errno));
+        return 1;
+    }
+    if (pid == 0) {
+        execv(path, argv);
+        if (errno == ENOENT && !strchr(argv[0], '/'))
+            fprintf(stderr, "%s: command not found\n", argv[0]);
+        else
+            fprintf(stderr, "sh: %s: %s\n", argv[0], strerror(errno));
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            fprintf(stderr, "sh: waitpid: %s\n", strerror(errno));
+            return 1;
+        }
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        fprintf(stderr, "[killed by signal %d (%s)]\n", sig, signal_name(sig));
+        return 128 + sig;
+    }
+    return WEXITSTATUS(status);
+}
+
+/* Run one line; updates last_status unless the line was blank. */
+static void run_line(const char *line)
+{
+    static struct words w; /* static: keeps 1 KiB of text off the stack */
+    int argc = split(line, &w);
+    if (argc == 0)
+        return;
+    if (argc < 0) {
+        last_status = 2;
+        return;
+    }
+    for (size_t i = 0; i < NBUILTINS; i++)
+        if (strcmp(w.argv[0], builtins[i].name) == 0) {
+            last_status = builtins[i].run(w.argc, w.argv);
+            return;
+        }
+    last_status = run_program(w.argv);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+        run_line(argv[2]);
+        return last_status;
+    }
+    char line[MAX_LINE];
+    for (;;) {
+        fputs("$ ", stdout);
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin)) {
+            putchar('\n');
+            return last_status;
+        }
+        size_t len = strlen(line);
+        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+            int c;
+            while ((c = getchar()) != EOF && c != '\n')
+                ; /* throw away the rest of the overlong line */
+            fprintf(stderr, "sh: line too long (at most %d bytes)\n", MAX_LINE - 2);
+            last_status = 2;
+            continue;
+        }
+        run_line(line);
+    }
+}

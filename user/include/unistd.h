@@ -1,0 +1,99 @@
+/*
+ * unistd.h - cowos user library: processes, descriptors, the program break,
+ * sleeping and system configuration. Each call is a thin wrapper over one
+ * system call (see kernel/sysnum.h): it returns -1 with errno set when the
+ * kernel reports an error, as on Linux.
+ */
+#ifndef _COWOS_UNISTD_H
+#define _COWOS_UNISTD_H
+
+#include <sys/types.h>
+
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
+#define STDIN_FILENO 0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+#ifndef SEEK_SET
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#endif
+
+/* sysconf() names, with Linux's values. */
+#define _SC_CLK_TCK 2
+#define _SC_PAGESIZE 30
+#define _SC_PAGE_SIZE _SC_PAGESIZE
+#define _SC_NPROCESSORS_ONLN 84
+#define _SC_PHYS_PAGES 85
+#define _SC_AVPHYS_PAGES 86
+
+/* Always the empty environment on cowos. */
+extern char **environ;
+
+/*
+ * Create a child that is a copy of the caller (its memory shared
+ * copy-on-write). Returns the child's pid in the parent and 0 in the child,
+ * or -1 with errno EAGAIN (no process slot) or ENOMEM.
+ */
+pid_t fork(void);
+/* End the process at once with status & 0xff; stdio is not flushed. */
+_Noreturn void _exit(int status);
+pid_t getpid(void);
+/* The parent's pid (1 once the parent has exited: orphans go to init). */
+pid_t getppid(void);
+
+/* Read up to n bytes; returns the count, 0 at end of file, or -1. A read
+ * from the console returns at most one line. */
+ssize_t read(int fd, void *buf, size_t n);
+/* Write up to n bytes; returns the count or -1 (EPIPE when no reader). */
+ssize_t write(int fd, const void *buf, size_t n);
+int close(int fd);
+/* fds[0] becomes the read end, fds[1] the write end. 0 or -1. */
+int pipe(int fds[2]);
+/* Copy fd to the lowest free descriptor / onto newfd (closed first). */
+int dup(int fd);
+int dup2(int fd, int newfd);
+/* Move fd's position; returns the new offset or -1 (ESPIPE on a pipe). */
+off_t lseek(int fd, off_t offset, int whence);
+
+/*
+ * Replace the program with the one at path (an initrd file such as
+ * "/bin/sh") and argument vector argv (NULL-terminated). Returns only on
+ * failure: -1 with errno ENOENT, ENOEXEC, E2BIG, EFAULT or ENOMEM.
+ * execve ignores envp (cowos has no environment). execvp and execlp take a
+ * name without '/' as "/bin/NAME". The execl forms take the arguments as a
+ * NULL-terminated list.
+ */
+int execv(const char *path, char *const argv[]);
+int execve(const char *path, char *const argv[], char *const envp[]);
+int execvp(const char *file, char *const argv[]);
+int execl(const char *path, const char *arg0, ...);
+int execlp(const char *file, const char *arg0, ...);
+
+/*
+ * Move the program break (end of the heap) to addr / by incr bytes.
+ * brk returns 0 or -1 (ENOMEM); sbrk returns the old break, or (void *)-1
+ * with ENOMEM. A negative incr gives memory back.
+ */
+int brk(void *addr);
+void *sbrk(long incr);
+
+/* Sleep; sleep returns 0 (seconds left, if interrupted), usleep 0 or -1. */
+unsigned int sleep(unsigned int seconds);
+int usleep(useconds_t usec);
+/* Let another runnable process run; returns 0. */
+int sched_yield(void);
+
+/* Start a new session led by the caller: returns its id (the caller's pid)
+ * or -1 (EPERM when the caller already leads a process group). */
+pid_t setsid(void);
+/* The session id of pid (0: the caller), or -1 (ESRCH). */
+pid_t getsid(pid_t pid);
+/* A system value by _SC_ name, or -1 with errno EINVAL for an unknown name. */
+long sysconf(int name);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * unistd.c - one thin wrapper per system call for processes, descriptors
+ * and system values. Each passes its arguments through unchanged and maps
+ * a negative answer to -1 with errno (see syscall.h). No state lives here.
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <unistd.h>
+#include "user/lib/internal.h"
+#include "user/lib/syscall.h"
+
+/* Our public _SC_ names must be the kernel's (both use Linux's values). */
+_Static_assert(_SC_CLK_TCK == COWOS_SC_CLK_TCK, "_SC_CLK_TCK");
+_Static_assert(_SC_PAGESIZE == COWOS_SC_PAGESIZE, "_SC_PAGESIZE");
+_Static_assert(_SC_NPROCESSORS_ONLN == COWOS_SC_NPROCESSORS_ONLN, "_SC_NPROCESSORS_ONLN");
+_Static_assert(_SC_PHYS_PAGES == COWOS_SC_PHYS_PAGES, "_SC_PHYS_PAGES");
+_Static_assert(_SC_AVPHYS_PAGES == COWOS_SC_AVPHYS_PAGES, "_SC_AVPHYS_PAGES");
+
+pid_t fork(void)
+{
+    return (pid_t)sysret(syscall0(SYS_fork));
+}
+
+_Noreturn void _exit(int status)
+{
+    syscall1(SYS_exit, status);
+    __builtin_trap(); /* SYS_exit never returns */
+}
+
+pid_t getpid(void)
+{
+    return (pid_t)syscall0(SYS_getpid);
+}
+
+pid_t getppid(void)
+{
+    return (pid_t)syscall0(SYS_getppid);
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+    return sysret(syscall3(SYS_read, fd, (long)buf, (long)n));
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    return sysret(syscall3(SYS_write, fd, (long)buf, (long)n));
+}
+
+int __cowos_write_all(int fd, const void *p, unsigned long n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t r = write(fd, c, n);
+        if (r < 0)
+            return -1;
+        if (r == 0) { /* a writer that accepts nothing would spin forever */
+            errno = EIO;
+            return -1;
+        }
+        c += r;
+        n -= (unsigned long)r;
+    }
+    return 0;
+}
+
+int close(int fd)
+{
+    return (int)sysret(syscall1(SYS_close, fd));
+}
+
+int pipe(int fds[2])
+{
+    return (int)sysret(syscall1(SYS_pipe, (long)fds));
+}
+
+int dup(int fd)
+{
+    return (int)sysret(syscall1(SYS_dup, fd));
+}
+
+int dup2(int fd, int newfd)
+{
+    return (int)sysret(syscall2(SYS_dup2, fd, newfd));
+}
+
+off_t lseek(int fd, off_t offset, int whence)
+{
+    return sysret(syscall3(SYS_lseek, fd, offset, whence));
+}
+
+int open(const char *path, int flags, ...)
+{
+    return (int)sysret(syscall2(SYS_open, (long)path, flags));
+}
+
+int sched_yield(void)
+{
+    return (int)sysret(syscall0(SYS_sched_yield));
+}
+
+pid_t setsid(void)
+{
+    return (pid_t)sysret(syscall0(SYS_setsid));
+}
+
+pid_t getsid(pid_t pid)
+{
+    return (pid_t)sysret(syscall1(SYS_getsid, pid));
+}
+
+long sysconf(int name)
+{
+    return sysret(syscall1(SYS_sysconf, name));
+}
+
+int kill(pid_t pid, int sig)
+{
+    return (int)sysret(syscall2(SYS_kill, pid, sig));
+}
+
+int raise(int sig)
+{
+    return kill(getpid(), sig);
+}
