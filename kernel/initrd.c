@@ -374,8 +374,10 @@ int initrd_lookup(const char *path, const uint8_t **data, size_t *size)
         return err;
     if (n->is_dir)
         return -EISDIR;
-    *data = n->data;
-    *size = n->size;
+    if (data)
+        *data = n->data;
+    if (size)
+        *size = n->size;
     return 0;
 }
 

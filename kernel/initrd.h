@@ -42,7 +42,8 @@ void initrd_init(const struct boot_info *bi);
 
 /*
  * Look up an absolute path ("/bin/sh"; "//bin/./sh/" works too) in the boot
- * initrd. A regular file: 0 with *data and *size set. -EISDIR for a
+ * initrd. A regular file: 0 with *data and *size set (either may be NULL
+ * to just test that the file exists). -EISDIR for a
  * directory, -ENOTDIR if a component is a file, -ENOENT if missing,
  * -ENAMETOOLONG for an over-long path.
  */

@@ -9,6 +9,8 @@
 #include "kernel/panic.h"
 #include "kernel/pic.h"
 #include "kernel/printk.h"
+#include "proc/proc.h"
+#include "proc/signal.h"
 
 /* trapentry.S hard-codes these offsets. */
 _Static_assert(offsetof(struct trapframe, rbp) == 64, "trapframe layout");
@@ -143,17 +145,39 @@ static void dispatch_irq(struct trapframe *tf)
  * Called by trapentry.S for every vector, with interrupts off. Returns to
  * trapentry.S, which resumes whatever tf describes (possibly edited).
  */
+/* The signal a user-mode exception with no handler of its own delivers. */
+static int user_exception_signal(uint64_t vector)
+{
+    switch (vector) {
+    case T_DIVIDE:
+    case T_FPERR:
+    case T_SIMDERR:
+        return SIGFPE;
+    case T_ILLOP:
+    case T_DEVICE:
+        return SIGILL;
+    case T_DEBUG:
+    case T_BRKPT:
+        return SIGTRAP;
+    case T_ALIGN:
+        return SIGBUS;
+    default: /* #GP, #NP, #SS, #OF, #BR, ... */
+        return SIGSEGV;
+    }
+}
+
 void trap_dispatch(struct trapframe *tf)
 {
     if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + NIRQ) {
         dispatch_irq(tf);
-        return;
+    } else if (tf->vector < IDT_ENTRIES && handlers[tf->vector]) {
+        handlers[tf->vector](tf);
+    } else if (trap_from_user(tf)) {
+        /* A program's own fault ends the program, never the kernel. */
+        proc_kill_fault(user_exception_signal(tf->vector), trap_name(tf->vector), tf->rip);
+    } else {
+        panic_trap(tf);
     }
-    trap_handler_t h = tf->vector < IDT_ENTRIES ? handlers[tf->vector] : NULL;
-    if (h) {
-        h(tf);
-        return;
-    }
-    /* User-mode exceptions will end the process once processes exist. */
-    panic_trap(tf);
+    if (trap_from_user(tf))
+        proc_check_signals(); /* on the way back out to user mode */
 }

@@ -5,13 +5,14 @@
  */
 #include "kernel/errno.h"
 #include "kernel/initrd.h"
+#include "kernel/panic.h"
 #include "kernel/string.h"
 #include "kernel/sysnum.h"
 #include "tests/ktest.h"
 
 #define BLOCK 512
 
-static uint8_t image[BLOCK * 32] __aligned(BLOCK);
+static uint8_t image[BLOCK * 64] __aligned(BLOCK);
 static size_t image_len;
 static struct initrd_node nodes[16];
 static struct initrd rd = {nodes, ARRAY_SIZE(nodes), 0, 0};
@@ -46,6 +47,8 @@ static void reset(void)
 static uint8_t *add_prefixed(const char *prefix, const char *name, char type, const char *data,
                              size_t size)
 {
+    size_t padded = (size + BLOCK - 1) / BLOCK * BLOCK;
+    KASSERT(image_len + BLOCK + padded + 2 * BLOCK <= sizeof(image)); /* room to finish() */
     uint8_t *h = image + image_len;
     memcpy(h, name, strlen(name));
     if (prefix)
@@ -61,7 +64,7 @@ static uint8_t *add_prefixed(const char *prefix, const char *name, char type, co
     seal(h);
     if (data)
         memcpy(h + BLOCK, data, size);
-    image_len += BLOCK + (size + BLOCK - 1) / BLOCK * BLOCK;
+    image_len += BLOCK + padded;
     return h;
 }
 
