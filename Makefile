@@ -44,6 +44,9 @@ KOBJ := $(patsubst %,$(B)/%.o,$(basename $(KSRC)))
 .PHONY: all run test debug gdb clean deps FORCE
 all: $(B)/cowos.iso
 
+# User programs, tests and the initrd (user/user.mk defines INITRD).
+include user/user.mk
+
 # Quiet by default; `make V=1` shows every command.
 Q := $(if $(V),,@)
 
@@ -89,17 +92,18 @@ $(B)/%.cmdline: FORCE
 define make_iso
 	@rm -rf $(B)/iso-$(1) && mkdir -p $(B)/iso-$(1)/boot/grub
 	cp $(B)/kernel.elf $(B)/iso-$(1)/boot/kernel.elf
+	cp $(INITRD) $(B)/iso-$(1)/boot/initrd.tar
 	sed -e "s|@CMDLINE@|$$(cat $(B)/$(1).cmdline)|" iso/grub.cfg.in > $(B)/iso-$(1)/boot/grub/grub.cfg
 	grub-mkrescue -o $(2) $(B)/iso-$(1) > $(B)/grub-mkrescue-$(1).log 2>&1 || \
 		{ cat $(B)/grub-mkrescue-$(1).log; exit 1; }
 endef
 
-$(B)/cowos.iso: $(B)/kernel.elf $(B)/run.cmdline iso/grub.cfg.in | deps
+$(B)/cowos.iso: $(B)/kernel.elf $(INITRD) $(B)/run.cmdline iso/grub.cfg.in | deps
 	$(call make_iso,run,$@)
-$(B)/cowos-test.iso: $(B)/kernel.elf $(B)/test.cmdline iso/grub.cfg.in | deps
+$(B)/cowos-test.iso: $(B)/kernel.elf $(INITRD) $(B)/test.cmdline iso/grub.cfg.in | deps
 	$(call make_iso,test,$@)
 # The panic check's image: the kernel faults on purpose and must panic cleanly.
-$(B)/cowos-crash.iso: $(B)/kernel.elf $(B)/crash.cmdline iso/grub.cfg.in | deps
+$(B)/cowos-crash.iso: $(B)/kernel.elf $(INITRD) $(B)/crash.cmdline iso/grub.cfg.in | deps
 	$(call make_iso,crash,$@)
 
 deps:

@@ -30,6 +30,7 @@
 #define ENOTTY 25
 #define EFBIG 27
 #define ENOSPC 28
+#define EROFS 30
 #define ESPIPE 29
 #define EPIPE 32
 #define ERANGE 34

@@ -1,10 +1,8 @@
 /*
- * file.c - open file descriptions, descriptor tables, and the system calls
- * on descriptors; also the initrd's files and directories as open files.
- * Invariants: a struct file's refcount equals the number of descriptor slots
- * (in all processes) plus kernel holders pointing at it; it is freed exactly
- * when that reaches 0. User memory is touched only through mm/uaccess.h.
- * Descriptor numbers arriving as long are cut to int, as Linux does.
+ * file.c - open files, descriptor tables, the system calls on descriptors,
+ * and the initrd's files and directories as open files. Invariant: a struct
+ * file's refcount counts the descriptor slots (all processes) and kernel
+ * holders pointing at it; it is freed when that reaches 0.
  */
 #include "kernel/file.h"
 #include "kernel/errno.h"
@@ -20,10 +18,6 @@
 #include "mm/uaccess.h"
 #include "proc/proc.h"
 
-/* Linux's "read-only file system". TODO(lead): add EROFS 30 to kernel/errno.h. */
-#ifndef EROFS
-#define EROFS 30
-#endif
 
 #define OPEN_PATH_MAX 256 /* longest path sys_open accepts, NUL included */
 
@@ -346,12 +340,15 @@ long sys_read(long fd, long buf, long n)
         return -EBADF;
     if (!f->ops->read)
         return -EINVAL;
-    if ((uint64_t)buf >= USER_TOP)
-        return -EFAULT;
+    if ((uint64_t)buf >= USER_TOP || (uint64_t)n > USER_TOP - (uint64_t)buf)
+        return -EFAULT; /* as Linux's access_ok: the whole range must be user space */
     /* A count beyond what the return value can hold is cut down; only the
-     * bytes actually moved have to be valid user memory. */
+     * bytes actually moved have to be mapped. */
     size_t len = MIN((size_t)n, FILE_MAX_RW);
-    return f->ops->read(f, (vaddr_t)buf, len);
+    file_ref(f); /* the read may sleep: keep f alive whatever happens to the fd */
+    long r = f->ops->read(f, (vaddr_t)buf, len);
+    file_close(f);
+    return r;
 }
 
 long sys_write(long fd, long buf, long n)
@@ -361,12 +358,15 @@ long sys_write(long fd, long buf, long n)
         return -EBADF;
     if (!f->ops->write)
         return -EINVAL;
-    if ((uint64_t)buf >= USER_TOP)
-        return -EFAULT;
+    if ((uint64_t)buf >= USER_TOP || (uint64_t)n > USER_TOP - (uint64_t)buf)
+        return -EFAULT; /* as Linux's access_ok: the whole range must be user space */
     if (n == 0)
         return 0;
     size_t len = MIN((size_t)n, FILE_MAX_RW);
-    return f->ops->write(f, (vaddr_t)buf, len);
+    file_ref(f);
+    long r = f->ops->write(f, (vaddr_t)buf, len);
+    file_close(f);
+    return r;
 }
 
 long sys_close(long fd) { return file_fd_close(proc_current(), (int)fd); }

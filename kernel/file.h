@@ -1,11 +1,8 @@
 /*
- * file.h - open files and the per-process descriptor table.
- *
- * A struct file is one open file description: several descriptors (dup) and
- * several processes (fork) may point at it, and it lives until the last of
- * them closes it (refcount). What it is (console, pipe end, initrd file or
- * directory) is decided by its ops table and private pointer; a NULL op means
- * the object cannot do that, and the system call fails as Linux would.
+ * file.h - open files and the per-process descriptor table. A struct file is
+ * one open file description, shared by dup and fork and freed with its last
+ * reference. Its ops table says what it is (console, pipe end, initrd file or
+ * directory); a NULL op makes the system call fail as Linux would.
  */
 #ifndef KERNEL_FILE_H
 #define KERNEL_FILE_H

@@ -1,9 +1,8 @@
 /*
- * initrd.c - index a ustar archive in memory and answer path lookups on it.
- * Owns the boot initrd's node table, filled once by initrd_init and read-only
- * after. Invariants: nodes[0] is "/"; every node's parent is a directory with
- * a smaller index; no two nodes share a path; data pointers stay inside the
- * image. The parser never reads past image + len, whatever the archive says.
+ * initrd.c - index a ustar archive in memory; owns the boot initrd's node
+ * table (filled by initrd_init, read-only after). Invariants: nodes[0] is "/";
+ * a node's parent is a directory with a smaller index; paths are unique; the
+ * parser never reads past image + len, whatever the archive says.
  */
 #include "kernel/initrd.h"
 #include "kernel/bootinfo.h"

@@ -37,6 +37,7 @@ static struct boot_info boot_info;
 static char init_path[64] = "/bin/init";
 static char init_words[256];
 static char *init_argv[INIT_MAX_ARGS + 1];
+static char runner_args[64];
 
 static void print_banner(void)
 {
@@ -114,6 +115,14 @@ void kmain(paddr_t mbi_paddr)
         if (initrd_lookup("/tests/runner", NULL, NULL) != 0)
             ktest_finish(); /* no user tests in this initrd */
         strlcpy(init_path, "/tests/runner", sizeof(init_path));
+        int passed, failed;
+        ktest_counts(&passed, &failed);
+        snprintk(runner_args, sizeof(runner_args), "kpassed=%d", passed);
+        snprintk(runner_args + 32, 32, "kfailed=%d", failed);
+        char *argv[] = {"runner", runner_args, runner_args + 32, NULL};
+        proc_start_init(init_path, argv);
+        cli();
+        sched_run();
     }
     cmdline_value("init", init_path, sizeof(init_path));
     build_init_argv();

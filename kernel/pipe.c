@@ -1,10 +1,8 @@
 /*
- * pipe.c - pipes. Owns struct pipe: a one-frame ring and the count of open
- * ends. Invariants: 0 <= nwritten - nread <= PIPE_SIZE; the pipe and its ring
- * are freed when the last end closes. Data moves between the ring and an
- * iobuf (user or kernel memory), so the same code serves system calls and
- * tests; bytes count as read or written only once they were copied.
- * Readers sleep on &pipe->readers, writers on &pipe->writers.
+ * pipe.c - owns struct pipe: a one-frame ring and its open ends. Invariants:
+ * 0 <= nwritten - nread <= PIPE_SIZE; freed with its last end; bytes count as
+ * moved only once copied. Data moves to or from an iobuf (user or kernel
+ * memory). Readers sleep on &pipe->readers, writers on &pipe->writers.
  */
 #include "kernel/pipe.h"
 #include "kernel/errno.h"
@@ -56,7 +54,8 @@ static size_t used(const struct pipe *pp) { return pp->nwritten - pp->nread; }
 
 /*
  * Read up to n bytes: waits (if block) until the pipe holds something or has
- * no writer. Bytes read, 0 at end of file, -EAGAIN, -EINTR or -EFAULT.
+ * no writer. Bytes read, 0 at end of file, -EAGAIN, -EINTR, or -EFAULT (a
+ * destination that faults part way consumes nothing, as on Linux).
  */
 static long do_read(struct pipe *pp, const struct iobuf *io, size_t n, bool block)
 {
@@ -77,8 +76,8 @@ static long do_read(struct pipe *pp, const struct iobuf *io, size_t n, bool bloc
     size_t got = io_put(io, 0, pp->ring + start, first);
     if (got == first && want > first)
         got += io_put(io, first, pp->ring, want - first);
-    if (got == 0)
-        return -EFAULT;
+    if (got < want)
+        return -EFAULT; /* as Linux: a read that faults consumes nothing */
     pp->nread += got;
     proc_wakeup(&pp->writers);
     return (long)got;

@@ -1,11 +1,8 @@
 /*
- * pipe.h - pipes: a PIPE_SIZE-byte ring between a read end and a write end,
- * each end an open file (kernel/file.h).
- *
- * Reads return what is there (at least one byte) or block; 0 means no writer
- * is left and the ring is empty. Writes block until everything is written;
- * writes of at most PIPE_BUF bytes are atomic. With no reader left a write
- * fails with -EPIPE: this kernel has no SIGPIPE, so the writer is not killed.
+ * pipe.h - pipes: a PIPE_SIZE-byte ring between two open files. Reads return
+ * what is there or block; 0 once the ring is empty with no writer left.
+ * Writes block until all is written; up to PIPE_BUF bytes, atomically. With
+ * no reader left a write fails with -EPIPE (no SIGPIPE: the writer lives on).
  */
 #ifndef KERNEL_PIPE_H
 #define KERNEL_PIPE_H

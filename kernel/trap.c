@@ -35,6 +35,7 @@ struct idt_gate {
 } __packed;
 
 #define GATE_INTERRUPT_DPL0 0x8e
+#define GATE_INTERRUPT_DPL3 0xee
 
 struct idt_ptr {
     uint16_t limit;
@@ -52,11 +53,14 @@ void trap_dispatch(struct trapframe *tf);
 
 static void set_gate(int vector, uint64_t entry, int ist)
 {
+    /* int3 and into are instructions a user program may execute on purpose:
+     * their gates allow ring 3 (else they would arrive as #GP). */
+    bool user_callable = vector == T_BRKPT || vector == T_OFLOW;
     struct idt_gate *g = &idt[vector];
     g->offset_low = (uint16_t)entry;
     g->selector = GDT_KERNEL_CODE;
     g->ist = (uint8_t)ist;
-    g->type = GATE_INTERRUPT_DPL0;
+    g->type = user_callable ? GATE_INTERRUPT_DPL3 : GATE_INTERRUPT_DPL0;
     g->offset_mid = (uint16_t)(entry >> 16);
     g->offset_high = (uint32_t)(entry >> 32);
     g->reserved = 0;

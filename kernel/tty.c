@@ -1,10 +1,8 @@
 /*
- * tty.c - the console as a file, with a canonical line discipline on COM1
- * input. Owns the input ring: [r, w) holds finished lines waiting to be read,
- * [w, e) the line being edited (indices only grow; slot = index % TTY_BUF).
- * Invariant: r <= w <= e and e - r <= TTY_BUF. The IRQ handler is the only
- * producer; readers sleep on &tty until w moves. Ctrl-D is stored as a marker
- * byte that ends a read without being returned.
+ * tty.c - the console as a file; owns the input ring of the line discipline:
+ * [r, w) finished input, [w, e) the line being edited; r <= w <= e, e - r <=
+ * TTY_BUF (indices only grow). Only the COM1 IRQ adds input; readers sleep on
+ * &tty. Ctrl-D is kept as a marker byte that ends a read and is not returned.
  */
 #include "kernel/tty.h"
 #include "kernel/console.h"

@@ -10,6 +10,7 @@
  * there is no job control); init ignores every signal, like Linux's init.
  */
 #include "proc/proc.h"
+#include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
@@ -169,6 +170,8 @@ bool proc_interrupted(void)
 /* The end of the machine: init is gone. */
 static __noreturn void init_exited(int status)
 {
+    if (cmdline_has("test"))
+        qemu_exit(status == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL); /* the runner printed the tally */
     if (PROC_STATUS_SIGNALED(status) == status && status != 0)
         printk("init exited: killed by signal %d (%s)\n", status, signal_name(status));
     else

@@ -94,6 +94,8 @@ bool ktest_check_str(const char *expected, const char *actual, const char *expr,
 void ktest_run_all(void);
 /* Record a result produced elsewhere (a user test program), numbered in sequence. */
 void ktest_record(const char *name, bool passed);
+/* The verdicts so far (the user test runner continues the count). */
+void ktest_counts(int *passed, int *failed);
 /* Print "N passed, N failed" as the last line and end QEMU with pass or fail. */
 __noreturn void ktest_finish(void);
 

@@ -234,6 +234,12 @@ void ktest_run_all(void)
 /* Count a verdict reached outside the KTEST functions (a user test program). */
 void ktest_record(const char *name, bool ok) { report(name, ok); }
 
+void ktest_counts(int *npassed, int *nfailed)
+{
+    *npassed = passed;
+    *nfailed = failed;
+}
+
 /* Print the summary as the final line and leave QEMU: status 1 if all passed, else 3. */
 void ktest_finish(void)
 {

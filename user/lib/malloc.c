@@ -167,34 +167,38 @@ static bool heap_init(void)
 }
 
 /*
- * Grow the heap by at least need bytes of free space at its top. The old
- * fence becomes the header of the new free block (merged with a free block
- * below it). If something else moved the break, the foreign bytes become
- * a block that is never freed. Returns false (errno ENOMEM) when sbrk fails.
+ * Grow the heap so that its top holds a free block of at least size bytes.
+ * Normally the old fence becomes the header of the new space, merged with a
+ * free block below it. If something else moved the break, the old fence and
+ * the foreign bytes become one in-use block that is never freed, and the
+ * new space starts above them. Returns false (errno ENOMEM) if sbrk fails.
  */
-static bool grow(size_t need)
+static bool grow(size_t size)
 {
-    size_t want = need < GROW_MIN ? GROW_MIN : need;
-    want = (want + PAGE - 1) & ~(size_t)(PAGE - 1);
+    char *brk_now = sbrk(0);
+    if (brk_now == (void *)-1 || brk_now < heap_hi) /* the break went down under us */
+        return false;
+    struct block *f = fence();
+    size_t pad = (size_t)(-(uintptr_t)brk_now & (ALIGN - 1));
+    size_t extra = brk_now == heap_hi ? 0 : pad + HEADER; /* room to wall off a gap */
+    size_t top_free = extra || f->size & PREV_INUSE ? 0 : f->prev_size;
+    size_t want = size - top_free + extra;
+    if (want < GROW_MIN)
+        want = GROW_MIN;
+    want = ((want + PAGE - 1) & ~(size_t)(PAGE - 1)) + (extra ? pad : 0); /* end 16-aligned */
     char *old = sbrk((long)want);
     if (old == (void *)-1)
         return false;
-    struct block *f = fence();
-    if (old < heap_hi) { /* the break was moved down under us: give up */
-        sbrk(-(long)want);
-        return false;
-    }
-    if (old != heap_hi) { /* not contiguous: wall off the gap with an in-use block */
-        char *start = old + (-(uintptr_t)old & (ALIGN - 1));
+    if (extra) {
+        char *start = old + pad;
         f->size = (size_t)(start - (char *)f) | INUSE | (f->size & PREV_INUSE);
         f = (struct block *)start;
         f->size = PREV_INUSE;
-        want -= (size_t)(start - old) + HEADER; /* room for the new fence */
         heap_hi = start + HEADER;
+        want -= pad + HEADER;
     }
     heap_hi += want;
-    struct block *nf = fence();
-    nf->size = INUSE;
+    fence()->size = INUSE;
     f->size = (f->size & PREV_INUSE) | want;
     mark_free(f, want);
     coalesce(f);
@@ -231,10 +235,7 @@ void *malloc(size_t n)
     }
     struct block *b = find_fit(size);
     if (!b) {
-        /* A free block at the top only needs topping up. */
-        struct block *f = fence();
-        size_t top_free = f->size & PREV_INUSE ? 0 : f->prev_size;
-        if (!grow(size - top_free)) {
+        if (!grow(size)) {
             errno = ENOMEM;
             return NULL;
         }
