@@ -350,6 +350,12 @@ void proc_start_init(const char *path, char *const argv[])
     struct proc *p = proc_alloc(&err);
     if (!p)
         panic("proc_start_init: cannot allocate pid 1 (%d)", err);
+    /* Kernel tests may have used pids already; init is pid 1 regardless. */
+    for (int i = 0; i < NPROC; i++)
+        if (&table[i] != p && table[i].state != PROC_UNUSED)
+            panic("proc_start_init: pid %d exists before init", table[i].pid);
+    p->pid = 1;
+    next_pid = 2;
     p->sid = p->pgid = p->pid;
     err = exec_replace(p, path, argv);
     if (err < 0)
