@@ -7,7 +7,8 @@
 #
 # Variables: CC (gcc, clang, or x86_64-elf-gcc when on PATH), MEM (QEMU RAM,
 # default 128M), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
-# arguments), CMDLINE (extra kernel command-line words), GDBPORT (1234).
+# arguments), CMDLINE (extra kernel command-line words), GDBPORT (1234),
+# INIT=/bin/NAME and ARGS="..." (run one program as pid 1; QEMU ends with it).
 
 ifeq ($(origin CC),default)
 CC := $(shell command -v x86_64-elf-gcc >/dev/null 2>&1 && echo x86_64-elf-gcc || echo gcc)
@@ -80,7 +81,10 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
 
 # The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
 # $(B)/NAME.cmdline (NAME = run, test or crash) is rewritten only when it changes.
-RUN_CMDLINE := $(strip $(CMDLINE))
+# make run INIT=/bin/NAME ARGS="a b" boots straight into that program as pid 1;
+# FORK=copy selects the eager-copy fork; COWTRACE=1 traces every COW fault.
+RUN_CMDLINE := $(strip $(CMDLINE) $(if $(FORK),fork=$(FORK)) $(if $(COWTRACE),cowtrace) \
+	$(if $(INIT),init=$(INIT)) $(if $(ARGS),-- $(ARGS)))
 TEST_CMDLINE := $(strip test $(CMDLINE))
 CRASH_CMDLINE := test crash=pagefault
 iso_cmdline = $(if $(filter test,$(1)),$(TEST_CMDLINE),$(if $(filter crash,$(1)),$(CRASH_CMDLINE),$(RUN_CMDLINE)))
