@@ -4,8 +4,9 @@
  *
  * Command line words (see README): "test" runs the in-kernel tests, then the
  * user test runner; "init=/bin/NAME" picks pid 1 (default /bin/init); words
- * after "--" are pid 1's arguments; "crash=pagefault" deliberately faults to
- * show (and test) the panic screen.
+ * after "--" are pid 1's arguments; "fork=copy" makes fork copy eagerly instead
+ * of copy-on-write; "cowtrace" prints a line per COW fault; "crash=pagefault"
+ * deliberately faults to show (and test) the panic screen.
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -20,11 +21,13 @@
 #include "kernel/trap.h"
 #include "kernel/tty.h"
 #include "kernel/x86.h"
+#include "mm/cow.h"
 #include "mm/fault.h"
 #include "mm/kheap.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "proc/fork.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "tests/ktest.h"
@@ -98,6 +101,8 @@ void kmain(paddr_t mbi_paddr)
     vmm_kernel_unmap_guard(gdt_df_stack_guard());
     syscall_init();
     proc_init();
+    fork_init();
+    cow_set_trace(cmdline_has("cowtrace"));
     fault_init();
     timer_init();
     timer_set_tick_hook(sched_tick);

@@ -13,8 +13,10 @@
 #include "kernel/sysnum.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "mm/cow.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
+#include "mm/vmmap.h"
 #include "proc/brk.h"
 #include "proc/exec.h"
 #include "proc/fork.h"
@@ -64,6 +66,9 @@ ARGS3(sys_lseek)
 ARGS1(sys_getsid)
 ARGS0(sys_uptime_ms)
 ARGS1(sys_poweroff)
+ARGS1(sys_memstat)
+ARGS1(sys_cowtrace)
+ARGS3(sys_vmmap)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -90,6 +95,9 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_getsid] = call_sys_getsid,
     [SYS_uptime_ms] = call_sys_uptime_ms,
     [SYS_poweroff] = call_sys_poweroff,
+    [SYS_memstat] = call_sys_memstat,
+    [SYS_cowtrace] = call_sys_cowtrace,
+    [SYS_vmmap] = call_sys_vmmap,
 };
 
 void syscall_init(void) { cpu_init(); }

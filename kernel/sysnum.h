@@ -36,7 +36,10 @@
 #define SYS_getsid 22     /* (pid) */
 #define SYS_uptime_ms 23  /* () -> milliseconds since boot */
 #define SYS_poweroff 24   /* (int status) -> ends the machine; only pid 1 or a session leader of init */
-#define SYS_COUNT 25
+#define SYS_memstat 25    /* (struct cowos_memstat *buf) -> 0; the kernel's memory and COW counters */
+#define SYS_cowtrace 26   /* (int on: 1 on, 0 off, -1 query) -> the previous setting */
+#define SYS_vmmap 27      /* (pid (0 = self), struct cowos_vmentry *buf, max) -> pages mapped (may exceed max) */
+#define SYS_COUNT 28
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
 #define COWOS_SC_CLK_TCK 2
@@ -50,5 +53,37 @@ struct cowos_dirent {
     unsigned long size; /* file size in bytes */
     char name[56];      /* NUL-terminated name within the directory */
 };
+
+/* The kernel's memory counters (SYS_memstat). Counts since boot unless noted. */
+struct cowos_memstat {
+    unsigned long frames_total;    /* frames of RAM the allocator manages */
+    unsigned long frames_free;     /* free right now */
+    unsigned long pt_pages;        /* page-table pages in use right now, all address spaces */
+    unsigned long forks;           /* successful forks */
+    unsigned long fork_pages_shared; /* pages a copy-on-write fork shared instead of copying */
+    unsigned long fork_pages_copied; /* data pages an eager (fork=copy) fork copied */
+    unsigned long fork_pt_pages;   /* page-table pages forks allocated for children */
+    unsigned long cow_faults;      /* write faults on copy-on-write pages */
+    unsigned long cow_copies;      /* ... that copied the page to a new frame */
+    unsigned long cow_reuses;      /* ... that found the last sharer and just made it writable */
+    unsigned long fork_mode_copy;  /* 1 when booted with fork=copy */
+};
+
+/* One mapped user page (SYS_vmmap). */
+struct cowos_vmentry {
+    unsigned long va;       /* page address */
+    unsigned long frame;    /* physical address of the frame */
+    unsigned long flags;    /* the PTE's flag bits (see COWOS_PTE_*) */
+    unsigned long refcount; /* the frame's reference count */
+};
+
+/* PTE flag bits as SYS_vmmap reports them (the hardware's, plus COW on bit 9). */
+#define COWOS_PTE_P 0x1UL
+#define COWOS_PTE_W 0x2UL
+#define COWOS_PTE_U 0x4UL
+#define COWOS_PTE_A 0x20UL
+#define COWOS_PTE_D 0x40UL
+#define COWOS_PTE_COW 0x200UL
+#define COWOS_PTE_NX (1UL << 63)
 
 #endif

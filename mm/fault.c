@@ -12,6 +12,7 @@
 #include "kernel/panic.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "mm/cow.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
@@ -50,7 +51,7 @@ int fault_resolve(struct proc *p, vaddr_t va, bool write)
     if (!pte_user(*ptep))
         return -EFAULT;
     if (write && !pte_writable(*ptep))
-        return -EFAULT;
+        return pte_cow(*ptep) ? cow_fault(p->vs, va) : -EFAULT;
     return 0;
 }
 

@@ -10,18 +10,28 @@
  */
 #include "mm/uaccess.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/fault.h"
 #include "mm/memlayout.h"
 #include "mm/pte.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
-/* The direct-map address of user address va, after making it accessible. */
+/* The direct-map address of user address va, after making it accessible
+ * (for a write into a copy-on-write page, that is where the copy happens).
+ * Running out of memory there ends the process, as the same write from
+ * user mode would have: SIGKILL on its way out of the system call. */
 static void *user_byte(vaddr_t va, bool write)
 {
     struct proc *p = proc_current();
-    if (fault_resolve(p, va, write) < 0)
+    int r = fault_resolve(p, va, write);
+    if (r == -ENOMEM) {
+        printk("pid %d (%s): out of memory copying to %p; killed\n", p->pid, p->name, (void *)va);
+        proc_signal(p, SIGKILL);
+    }
+    if (r < 0)
         return NULL;
     pte_t *ptep = vmm_walk(p->vs, va);
     return (uint8_t *)P2V(pte_addr(*ptep)) + (va & (PAGE_SIZE - 1));

@@ -2,24 +2,38 @@
  * fork.c - fork(): a new process whose user memory, registers, open files
  * and session are those of the caller.
  *
- * The child's address space is built by copying every user page into a new
- * frame (an eager copy). Failure at any step undoes everything: the child's
- * slot, stack, page tables and frames are all given back.
+ * The child's address space shares the parent's frames copy-on-write
+ * (mm/cow.c), or, when booted with fork=copy, gets a copy of every user page
+ * (an eager copy, for comparison). Failure at any step undoes everything:
+ * the child's slot, stack, page tables and frame references are given back.
  */
 #include "proc/fork.h"
+#include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
 #include "kernel/string.h"
 #include "kernel/trap.h"
+#include "mm/cow.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
 
-/* Copy every present user page of src into fresh frames mapped in dst. */
-static int copy_user_pages(struct vmspace *dst, struct vmspace *src)
+static bool eager;
+
+void fork_init(void)
+{
+    char mode[16];
+    eager = cmdline_value("fork", mode, sizeof(mode)) && strcmp(mode, "copy") == 0;
+}
+
+bool fork_is_eager(void) { return eager; }
+
+/* Copy every present user page of src into fresh frames mapped in dst
+ * (fork=copy). Counts the pages copied in *copied. */
+static int copy_user_pages(struct vmspace *dst, struct vmspace *src, uint64_t *copied)
 {
     const pte_t *pml4 = P2V(src->pml4);
     for (int i4 = 0; i4 < PML4_KERNEL_FIRST; i4++) {
@@ -44,10 +58,14 @@ static int copy_user_pages(struct vmspace *dst, struct vmspace *src)
                     if (!pa)
                         return -ENOMEM;
                     memcpy(P2V(pa), P2V(pte_addr(pte)), PAGE_SIZE);
-                    if (vmm_map(dst, va, pa, pte_flags(pte) & ~(PTE_A | PTE_D)) < 0) {
+                    uint64_t flags = pte_flags(pte) & ~(PTE_A | PTE_D);
+                    if (pte_cow(pte))
+                        flags = pte_mkwrite(flags);
+                    if (vmm_map(dst, va, pa, flags) < 0) {
                         pmm_decref(pa);
                         return -ENOMEM;
                     }
+                    (*copied)++;
                 }
             }
         }
@@ -63,10 +81,16 @@ long sys_fork(void)
     if (!child)
         return err;
     child->vs = vmm_create();
-    if (!child->vs || copy_user_pages(child->vs, parent->vs) < 0) {
-        proc_free_unstarted(child); /* destroys the partial copy too */
+    uint64_t copied = 0;
+    int r = -ENOMEM;
+    if (child->vs)
+        r = eager ? copy_user_pages(child->vs, parent->vs, &copied)
+                  : cow_share(child->vs, parent->vs);
+    if (r < 0) {
+        proc_free_unstarted(child); /* destroys the partial copy or share too */
         return -ENOMEM;
     }
+    cow_count_fork(0, copied, child->vs->pt_pages);
     file_copy_table(child, parent);
     *child->tf = *parent->tf;
     child->tf->rax = 0; /* fork returns 0 in the child */

@@ -4,6 +4,14 @@
 #ifndef PROC_FORK_H
 #define PROC_FORK_H
 
+#include "kernel/types.h"
+
+/* Read "fork=copy" from the command line: eager full copies instead of
+ * copy-on-write sharing, to compare the two on the same programs. */
+void fork_init(void);
+/* True when booted with fork=copy. */
+bool fork_is_eager(void);
+
 /* fork(): the child's pid in the parent, 0 in the child; -EAGAIN when the
  * process table is full, -ENOMEM when memory is (nothing leaked either way). */
 long sys_fork(void);

@@ -1,0 +1,42 @@
+/*
+ * cow.h - copy-on-write: share a parent's frames with a child at fork, and
+ * copy a shared frame only when someone writes to it.
+ */
+#ifndef MM_COW_H
+#define MM_COW_H
+
+#include "kernel/types.h"
+
+struct vmspace;
+struct cowos_memstat;
+
+/*
+ * Give child the same user pages as parent without copying any data frame.
+ * Writable pages (and pages already copy-on-write) become read-only with
+ * PTE_COW in both; read-only pages (program text) are shared read-only as
+ * they are. Every shared frame gains one reference. The parent's stale TLB
+ * entries are flushed. Returns 0, or -ENOMEM when a page-table page for the
+ * child could not be had: then the child holds what it got so far (destroy
+ * it), and the parent's pages stay copy-on-write, which is harmless.
+ */
+int cow_share(struct vmspace *child, struct vmspace *parent);
+
+/*
+ * Resolve a write to the copy-on-write page at va in vs: the last sharer
+ * (refcount 1) gets the frame back writable with no copy; any other sharer
+ * gets a private copy of the 4 KiB. One call resolves it. Returns 0, -EFAULT
+ * if va is not a copy-on-write page, or -ENOMEM with nothing changed.
+ */
+int cow_fault(struct vmspace *vs, vaddr_t va);
+
+/* Count one successful fork (shared or copied pages, page-table pages). */
+void cow_count_fork(uint64_t pages_shared, uint64_t pages_copied, uint64_t pt_pages);
+/* Fill the counters user space reads with SYS_memstat. */
+void cow_stats(struct cowos_memstat *out);
+/* Turn the per-fault trace line on or off; returns the previous setting. */
+bool cow_set_trace(bool on);
+
+long sys_memstat(long ubuf);
+long sys_cowtrace(long on);
+
+#endif
