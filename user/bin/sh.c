@@ -1,7 +1,8 @@
 /*
  * sh.c - a small shell for the cowos console. Reads a line, splits it into
- * words ('...' and "..." quote, a backslash escapes, # starts a comment,
- * $? is the last status), then runs a builtin or forks and execs
+ * commands at unquoted ';' and those into words ('...' and "..." quote, a
+ * backslash escapes, # starts a comment, $? is the last status), then runs
+ * each command as a builtin or forks and execs
  * /bin/NAME (or NAME itself when it contains '/') and waits for it.
  * `sh -c LINE` runs one line and exits with its status. End of input exits.
  */
@@ -32,17 +33,23 @@ struct words {
 /* ---- words ---- */
 
 /*
- * Split line into w. Returns argc (0 for a blank or comment line), or -1
- * after printing why the line is malformed.
+ * Split the first command of line into w; *rest is set to what follows an
+ * unquoted ';', or NULL when the line is used up. Returns argc (0 for an
+ * empty command), or -1 after printing why the line is malformed.
  */
-static int split(const char *line, struct words *w)
+static int split(const char *line, struct words *w, const char **rest)
 {
     char *out = w->text, *end = w->text + sizeof(w->text) - 4;
     const char *p = line;
     w->argc = 0;
+    *rest = NULL;
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
             p++;
+        if (*p == ';') {
+            *rest = p + 1;
+            break;
+        }
         if (!*p || *p == '#')
             break;
         if (w->argc == MAX_ARGS) {
@@ -51,7 +58,7 @@ static int split(const char *line, struct words *w)
         }
         w->argv[w->argc++] = out;
         char quote = 0;
-        for (; *p && (quote || !strchr(" \t\n\r", *p)); p++) {
+        for (; *p && (quote || !strchr(" \t\n\r;", *p)); p++) {
             if (out >= end) {
                 fprintf(stderr, "sh: line too long\n");
                 return -1;
@@ -198,7 +205,8 @@ static int builtin_help(int argc, char **argv)
     for (size_t i = 0; i < NBUILTINS; i++)
         printf("  %s\n", builtins[i].usage);
     printf("Anything else runs /bin/NAME (or a path with a '/'), e.g. echo hi.\n"
-           "Quote with '...' or \"...\"; $? is the last status; # starts a comment.\n");
+           "Quote with '...' or \"...\"; $? is the last status; ';' separates\n"
+           "commands; # starts a comment.\n");
     return 0;
 }
 
@@ -260,23 +268,30 @@ static int run_program(char **argv)
     return WEXITSTATUS(status);
 }
 
-/* Run one line; updates last_status unless the line was blank. */
+/* Run one command: a builtin or a program. Updates last_status. */
+static void run_command(char **argv, int argc)
+{
+    for (size_t i = 0; i < NBUILTINS; i++)
+        if (strcmp(argv[0], builtins[i].name) == 0) {
+            last_status = builtins[i].run(argc, argv);
+            return;
+        }
+    last_status = run_program(argv);
+}
+
+/* Run each ';'-separated command of line in turn; empty ones do nothing. */
 static void run_line(const char *line)
 {
     static struct words w; /* static: keeps 1 KiB of text off the stack */
-    int argc = split(line, &w);
-    if (argc == 0)
-        return;
-    if (argc < 0) {
-        last_status = 2;
-        return;
-    }
-    for (size_t i = 0; i < NBUILTINS; i++)
-        if (strcmp(w.argv[0], builtins[i].name) == 0) {
-            last_status = builtins[i].run(w.argc, w.argv);
+    while (line) {
+        int argc = split(line, &w, &line);
+        if (argc < 0) {
+            last_status = 2;
             return;
         }
-    last_status = run_program(w.argv);
+        if (argc > 0)
+            run_command(w.argv, argc);
+    }
 }
 
 int main(int argc, char **argv)
