@@ -121,12 +121,10 @@ USER_HOSTCC_IS_CLANG := $(shell $(HOSTCC) --version 2>/dev/null | grep -qi clang
 USER_HOST_LIBFLAGS := $(USER_HOST_CFLAGS) -nostdinc -isystem user/include -I. $(USER_DEFS) \
 	-ffreestanding $(if $(USER_HOSTCC_IS_CLANG),,-fno-tree-loop-distribute-patterns)
 
-$(USER_HOST_B)/%.o: user/lib/%.c $(USER_FLAGS_FILE)
+$(USER_HOST_OBJS): $(USER_HOST_B)/%.cw.o: user/lib/%.c $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(USER_HOST_LIBFLAGS) -c $< -o $@
-
-$(USER_HOST_B)/%.cw.o: $(USER_HOST_B)/%.o
-	objcopy --prefix-symbols=cw_ $< $@
+	$(HOSTCC) $(USER_HOST_LIBFLAGS) -MT $@ -MF $(@:.cw.o=.d) -c $< -o $(@:.cw.o=.o)
+	objcopy --prefix-symbols=cw_ $(@:.cw.o=.o) $@
 
 $(USER_HOST_B)/host_test: $(wildcard tests/user/host/*.c tests/user/host/*.h) $(USER_HOST_OBJS)
 	$(HOSTCC) $(USER_HOST_CFLAGS) -no-pie -o $@ $(filter %.c,$^) $(USER_HOST_OBJS)
