@@ -111,7 +111,9 @@ $(INITRD): $(USER_PROGS) $(USER_TESTS)
 #    and every symbol renamed cw_NAME, linked into a harness that compares
 #    them with glibc (tests/user/host/).
 # 2. Every program and user test must also compile against glibc's headers
-#    (portability: the same source builds for Linux and for cowos).
+#    (portability: the same source builds for Linux and for cowos). Only the
+#    cowos-only headers (cowos.h and the like) come from user/include, after
+#    glibc's: -idirafter never lets ours shadow a standard header.
 USER_HOST_LIB := string ctype strtol stdlib qsort printf stdio malloc errno
 USER_HOST_B := $(USER_B)/host
 USER_HOST_OBJS := $(patsubst %,$(USER_HOST_B)/%.cw.o,$(USER_HOST_LIB))
@@ -133,9 +135,10 @@ $(USER_HOST_B)/host_test: $(wildcard tests/user/host/*.c tests/user/host/*.h) $(
 # so for them only errors count.)
 hostcheck: $(USER_HOST_B)/host_test
 	$(USER_HOST_B)/host_test
-	@for f in user/bin/*.c; do \
-		$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -fsyntax-only $$f || exit 1; done
-	@for f in tests/user/*.c; do $(HOSTCC) -std=gnu11 -w -fsyntax-only $$f || exit 1; done
+	@for f in user/bin/*.c; do $(HOSTCC) -std=gnu11 -Wall -Wextra -Werror \
+		-idirafter user/include -fsyntax-only $$f || exit 1; done
+	@for f in tests/user/*.c; do $(HOSTCC) -std=gnu11 -w \
+		-idirafter user/include -fsyntax-only $$f || exit 1; done
 	@echo "hostcheck: user/bin and tests/user also compile against the host's libc"
 
 user-clean:

@@ -1,0 +1,70 @@
+/*
+ * memstat.c - the kernel's memory and copy-on-write counters as a table,
+ * each with one line on what it counts. Run it before and after another
+ * program to see what that program cost. Exits 1 if the counters contradict
+ * each other (faults = copies + reuses, a fork mode that never shares...).
+ */
+#include <stdio.h>
+
+#ifndef __cowos__
+int main(void)
+{
+    fputs("memstat: needs cowos (it reads the kernel's memstat counters)\n", stderr);
+    return 2;
+}
+#else
+#include <cowstat.h>
+
+static void row(const char *name, unsigned long value, const char *what)
+{
+    printf("  %-18s %10lu  %s\n", name, value, what);
+}
+
+static double mib(unsigned long frames) { return (double)frames * 4096.0 / (1024.0 * 1024.0); }
+
+/* Print "memstat: inconsistent: why" and count it when cond is false. */
+static int check(int cond, const char *why)
+{
+    if (!cond)
+        printf("memstat: inconsistent: %s\n", why);
+    return cond ? 0 : 1;
+}
+
+int main(void)
+{
+    struct cowos_memstat m;
+    if (cowos_memstat(&m) < 0) {
+        perror("memstat");
+        return 2;
+    }
+    unsigned long used = m.frames_total - m.frames_free;
+    printf("Kernel memory counters (a frame is one 4 KiB page of RAM; \"since boot\" counts add up):\n");
+    row("frames_total", m.frames_total, "frames of RAM the kernel manages");
+    row("frames_free", m.frames_free, "of which free right now");
+    row("pt_pages", m.pt_pages, "page-table pages in use now (all address spaces)");
+    row("forks", m.forks, "successful fork() calls since boot");
+    row("fork_pages_shared", m.fork_pages_shared, "pages a COW fork shared instead of copying");
+    row("fork_pages_copied", m.fork_pages_copied, "pages an eager (fork=copy) fork copied");
+    row("fork_pt_pages", m.fork_pt_pages, "page-table pages forks built for children");
+    row("cow_faults", m.cow_faults, "writes that hit a copy-on-write page");
+    row("cow_copies", m.cow_copies, "... where the frame was shared: copied");
+    row("cow_reuses", m.cow_reuses, "... where it was the last sharer: made writable, no copy");
+    row("fork_mode_copy", m.fork_mode_copy,
+        m.fork_mode_copy ? "1: booted with fork=copy (every fork copies every page)"
+                         : "0: fork shares pages copy-on-write");
+    printf("In use: %lu frames (%.1f MiB) of %lu (%.1f MiB); free: %.1f MiB.\n", used, mib(used),
+           m.frames_total, mib(m.frames_total), mib(m.frames_free));
+
+    int bad = 0;
+    bad += check(m.frames_free <= m.frames_total, "more frames free than there are");
+    bad += check(m.cow_faults == m.cow_copies + m.cow_reuses,
+                 "cow_faults is not cow_copies + cow_reuses");
+    bad += check(m.pt_pages <= used, "more page-table pages than frames in use");
+    if (m.fork_mode_copy)
+        bad += check(m.fork_pages_shared == 0 && m.cow_faults == 0,
+                     "fork=copy shares nothing, yet pages were shared or COW faults counted");
+    else
+        bad += check(m.fork_pages_copied == 0, "COW mode, yet forks copied pages eagerly");
+    return bad ? 1 : 0;
+}
+#endif
