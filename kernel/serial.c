@@ -16,8 +16,15 @@
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 
+/* Bytes that arrived before serial_init (input piped into QEMU is there at
+ * once): switching the FIFOs on clears them, so they are kept here first. */
+static uint8_t early[16];
+static int early_len, early_pos;
+
 void serial_init(void)
 {
+    while (early_len < (int)sizeof(early) && (inb(COM1 + REG_LSR) & LSR_DATA_READY))
+        early[early_len++] = inb(COM1 + REG_DATA);
     outb(COM1 + REG_IER, 0x00);  /* interrupts off while programming */
     outb(COM1 + REG_LCR, 0x80);  /* DLAB on: divisor follows */
     outb(COM1 + REG_DATA, 0x01); /* divisor 1 = 115200 baud */
@@ -37,6 +44,8 @@ void serial_putc(char c)
 
 int serial_getc(void)
 {
+    if (early_pos < early_len)
+        return early[early_pos++];
     if (!(inb(COM1 + REG_LSR) & LSR_DATA_READY))
         return -1;
     return inb(COM1 + REG_DATA);

@@ -1,6 +1,6 @@
 /*
  * sysnum.h - the system-call interface, shared by the kernel and the user
- * library (user/lib/syscall.S). Nothing here is kernel-only.
+ * library (user/lib/syscall.h). Nothing here is kernel-only.
  *
  * Calling convention (the x86-64 `syscall` instruction, as on Linux):
  *   rax = system-call number; arguments in rdi, rsi, rdx, r10, r8, r9;

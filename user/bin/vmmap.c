@@ -207,8 +207,11 @@ static int demo_child(int parent)
     struct cowos_vmentry c0, p0, c1, p1;
 
     printf("\n1. The child (pid %d) lists both maps before writing to the demo page.\n", (int)getpid());
-    printf("   (Pages the child has already written since fork - its stack, stdio buffers,\n"
-           "   its heap - are private to it by now: refs 1.)\n");
+    if (!eager)
+        printf("   Text and rodata are shared read-only (refs 2, not COW). Pages the child has\n"
+               "   already written since fork (stack, stdio buffers, heap) are its own copies\n"
+               "   by now (refs 1); the parent still marks those COW, but with refs 1 its next\n"
+               "   write there will reuse the frame without copying.\n");
     int bad = both_maps(parent, va, &c0, &p0);
     describe("child:", &c0);
     describe("parent:", &p0);
