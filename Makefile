@@ -143,4 +143,7 @@ clean:
 
 FORCE:
 
+# Feature fragments (benchmarks, fuzzing, GDB checks) each add their own targets.
+include $(wildcard tools/*.mk)
+
 -include $(KOBJ:.o=.d)

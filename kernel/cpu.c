@@ -1,5 +1,6 @@
 /*
- * cpu.c - per-CPU state (GS base), the syscall MSRs, and the FPU/SSE unit.
+ * cpu.c - per-CPU state (GS base), the syscall MSRs, SMEP/SMAP, and the
+ * FPU/SSE unit.
  * Runs once at boot, after gdt_init (which loads null FS/GS selectors).
  */
 #include "kernel/cpu.h"
@@ -19,8 +20,27 @@ extern char syscall_entry[];
 #define RFLAGS_NT (1UL << 14)
 #define RFLAGS_AC (1UL << 18)
 
+/* SMEP (no executing user pages in ring 0) and SMAP (no touching them outside
+ * stac/clac) when the CPU has them: the kernel reaches user memory only
+ * through the direct map (mm/uaccess.c), so neither ever needs an exception. */
+static void enable_smep_smap(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(0, 0, &a, &b, &c, &d);
+    if (a < 7)
+        return;
+    cpuid(7, 0, &a, &b, &c, &d);
+    uint64_t cr4 = read_cr4();
+    if (b & (1u << 7))
+        cr4 |= CR4_SMEP;
+    if (b & (1u << 20))
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+}
+
 void cpu_init(void)
 {
+    enable_smep_smap();
     wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     /* syscall: CS = 0x08, SS = 0x10; sysret would use 0x20|3 and 0x18|3. */

@@ -67,6 +67,9 @@ struct cowos_memstat {
     unsigned long cow_copies;      /* ... that copied the page to a new frame */
     unsigned long cow_reuses;      /* ... that found the last sharer and just made it writable */
     unsigned long fork_mode_copy;  /* 1 when booted with fork=copy */
+    unsigned long cow_fault_cycles; /* TSC cycles in the page-fault handler for COW faults
+                                       (from the handler's entry to its return) */
+    unsigned long cow_copy_cycles;  /* ... of which copying the 4 KiB pages */
 };
 
 /* One mapped user page (SYS_vmmap). */

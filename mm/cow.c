@@ -28,6 +28,7 @@
 static struct {
     uint64_t forks, fork_pages_shared, fork_pages_copied, fork_pt_pages;
     uint64_t faults, copies, reuses;
+    uint64_t fault_cycles, copy_cycles;
 } stats;
 static bool trace;
 
@@ -100,7 +101,9 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
         now = pmm_alloc();
         if (!now)
             return -ENOMEM;
+        uint64_t t0 = rdtsc();
         memcpy(P2V(now), P2V(old), PAGE_SIZE);
+        stats.copy_cycles += rdtsc() - t0;
         *ptep = pte_mkwrite(pte_make(now, pte_flags(*ptep)));
         pmm_decref(old);
         stats.copies++;
@@ -115,6 +118,8 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
     }
     return 0;
 }
+
+void cow_count_fault_cycles(uint64_t cycles) { stats.fault_cycles += cycles; }
 
 void cow_count_fork(uint64_t pages_shared, uint64_t pages_copied, uint64_t pt_pages)
 {
@@ -137,6 +142,8 @@ void cow_stats(struct cowos_memstat *out)
     out->cow_faults = stats.faults;
     out->cow_copies = stats.copies;
     out->cow_reuses = stats.reuses;
+    out->cow_fault_cycles = stats.fault_cycles;
+    out->cow_copy_cycles = stats.copy_cycles;
 }
 
 bool cow_set_trace(bool on)

@@ -29,6 +29,9 @@ int cow_share(struct vmspace *child, struct vmspace *parent);
  */
 int cow_fault(struct vmspace *vs, vaddr_t va);
 
+/* Add the cycles one COW-resolving page fault took (the fault handler measures). */
+void cow_count_fault_cycles(uint64_t cycles);
+
 /* Count one successful fork (shared or copied pages, page-table pages). */
 void cow_count_fork(uint64_t pages_shared, uint64_t pages_copied, uint64_t pt_pages);
 /* Fill the counters user space reads with SYS_memstat. */

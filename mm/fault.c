@@ -73,6 +73,7 @@ static const char *describe(uint64_t err, vaddr_t va)
 
 static void page_fault(struct trapframe *tf)
 {
+    uint64_t t0 = rdtsc(); /* for the COW cost figures of make bench */
     vaddr_t va = read_cr2();
     uint64_t err = tf->error;
     if (!trap_from_user(tf) || (err & PF_RSVD))
@@ -80,9 +81,13 @@ static void page_fault(struct trapframe *tf)
     struct proc *p = proc_current();
     /* No resolution makes an instruction fetch legal: every page we could
      * supply on demand (stack, copy-on-write data) is no-execute. */
+    bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W);
     int r = (err & PF_I) ? -EFAULT : fault_resolve(p, va, (err & PF_W) != 0);
-    if (r == 0)
+    if (r == 0) {
+        if (cow_write)
+            cow_count_fault_cycles(rdtsc() - t0);
         return;
+    }
     if (r == -ENOMEM)
         proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
     proc_kill_fault(SIGSEGV, describe(err, va), va);

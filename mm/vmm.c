@@ -242,6 +242,32 @@ static void kmap_or_panic(vaddr_t va, paddr_t pa, uint64_t flags)
     *ptep = pte_make(pa, flags | PTE_P);
 }
 
+/*
+ * The direct map also reaches the kernel image's frames. Split the 2 MiB
+ * pages covering the image into 4 KiB pages and make the alias of text and
+ * rodata read-only, so no kernel write can change code through it either.
+ */
+static void protect_image_alias(void)
+{
+    paddr_t ro_start = KIMG_V2P(__kernel_start), ro_end = KIMG_V2P(__rodata_end);
+    for (paddr_t chunk = ro_start & ~(HUGE_PAGE_SIZE - 1); chunk < ro_end; chunk += HUGE_PAGE_SIZE) {
+        vaddr_t va = DIRECT_MAP_BASE + chunk;
+        pte_t *pml4 = table_at(kernel_space.pml4);
+        pte_t *pdpt = table_at(pte_addr(pml4[PML4_INDEX(va)]));
+        pte_t *pd = table_at(pte_addr(pdpt[PDPT_INDEX(va)]));
+        paddr_t pt = alloc_table(&kernel_space);
+        if (!pt)
+            panic("vmm_init_kernel: out of memory splitting the direct map");
+        pte_t *ptes = table_at(pt);
+        for (int i = 0; i < 512; i++) {
+            paddr_t pa = chunk + (paddr_t)i * PAGE_SIZE;
+            uint64_t w = (pa >= ro_start && pa < ro_end) ? 0 : PTE_W;
+            ptes[i] = pte_make(pa, PTE_P | w | PTE_G | PTE_NX);
+        }
+        pd[PD_INDEX(va)] = pte_make(pt, KTABLE_FLAGS);
+    }
+}
+
 /* Map [0, top) at DIRECT_MAP_BASE with 2 MiB pages, only where RAM is. */
 static void map_direct(const struct boot_info *bi)
 {
@@ -262,9 +288,12 @@ static void map_direct(const struct boot_info *bi)
                 *pdpte = pte_make(t, KTABLE_FLAGS);
             }
             pte_t *pd = table_at(pte_addr(*pdpte));
+            if (pte_present(pd[PD_INDEX(va)]))
+                continue; /* overlapping regions: mapped already */
             pd[PD_INDEX(va)] = pte_make(pa, PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX);
         }
     }
+    protect_image_alias();
 }
 
 /* Text read-only and executable, rodata read-only, data and bss writable,

@@ -169,6 +169,13 @@ KTEST(vmm_kernel_layout_permissions)
     EXPECT_EQ(PTE_P | PTE_W | PTE_NX, flags & (PTE_P | PTE_W | PTE_NX));
     /* the boot stack's guard page is unmapped */
     EXPECT_EQ(-ENOENT, vmm_translate(k, (vaddr_t)boot_stack_guard, NULL, &flags));
+    /* the direct-map alias of kernel text is read-only too; of data, writable */
+    EXPECT_EQ(0, vmm_translate(k, (vaddr_t)P2V(KIMG_V2P(__kernel_start)), NULL, &flags));
+    EXPECT_EQ(PTE_P | PTE_NX, flags & (PTE_P | PTE_W | PTE_NX));
+    EXPECT_EQ(0, vmm_translate(k, (vaddr_t)P2V(KIMG_V2P(__kernel_end) - PAGE_SIZE), NULL, &flags));
+    EXPECT_EQ(PTE_P | PTE_W | PTE_NX, flags & (PTE_P | PTE_W | PTE_NX));
+    /* SMEP and SMAP are on (QEMU's CPU model has them) */
+    EXPECT_EQ(CR4_SMEP | CR4_SMAP, read_cr4() & (CR4_SMEP | CR4_SMAP));
     /* CR0.WP is set: the kernel honours read-only pages */
     EXPECT_EQ(CR0_WP, read_cr0() & CR0_WP);
     EXPECT_EQ(EFER_NXE, rdmsr(MSR_EFER) & EFER_NXE);
