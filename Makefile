@@ -65,15 +65,17 @@ $(B)/%.o: %.S
 # nm are placed in .ksyms (after .text, so no function moves) for backtraces.
 $(B)/ksyms0.S:
 	@mkdir -p $(B)
-	sh tools/mksyms.sh /dev/null > $@
+	$(Q)sh tools/mksyms.sh /dev/null > $@
 $(B)/ksyms0.o $(B)/ksyms.o: $(B)/%.o: $(B)/%.S
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 $(B)/kernel.pass1.elf: $(KOBJ) $(B)/ksyms0.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
 $(B)/ksyms.S: $(B)/kernel.pass1.elf tools/mksyms.sh
-	$(NM) -n $< | sh tools/mksyms.sh - > $@
+	$(Q)$(NM) -n $< | sh tools/mksyms.sh - > $@
 $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
 	@$(NM) -n $(B)/kernel.pass1.elf | grep -i ' t ' > $(B)/syms1.txt
 	@$(NM) -n $@ | grep -i ' t ' | grep -v ksym > $(B)/syms2.txt
 	@grep -v ksym $(B)/syms1.txt | cmp -s - $(B)/syms2.txt || \
@@ -95,10 +97,11 @@ $(B)/%.cmdline: FORCE
 
 define make_iso
 	@rm -rf $(B)/iso-$(1) && mkdir -p $(B)/iso-$(1)/boot/grub
-	cp $(B)/kernel.elf $(B)/iso-$(1)/boot/kernel.elf
-	cp $(INITRD) $(B)/iso-$(1)/boot/initrd.tar
-	sed -e "s|@CMDLINE@|$$(cat $(B)/$(1).cmdline)|" iso/grub.cfg.in > $(B)/iso-$(1)/boot/grub/grub.cfg
-	grub-mkrescue -o $(2) $(B)/iso-$(1) > $(B)/grub-mkrescue-$(1).log 2>&1 || \
+	@$(if $(Q),echo "  ISO     $(2)")
+	$(Q)cp $(B)/kernel.elf $(B)/iso-$(1)/boot/kernel.elf
+	$(Q)cp $(INITRD) $(B)/iso-$(1)/boot/initrd.tar
+	$(Q)sed -e "s|@CMDLINE@|$$(cat $(B)/$(1).cmdline)|" iso/grub.cfg.in > $(B)/iso-$(1)/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $(2) $(B)/iso-$(1) > $(B)/grub-mkrescue-$(1).log 2>&1 || \
 		{ cat $(B)/grub-mkrescue-$(1).log; exit 1; }
 endef
 

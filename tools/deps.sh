@@ -13,6 +13,7 @@ need mformat mtools
 need gcc gcc
 need ld binutils
 need make make
+need gdb gdb
 [ -z "$missing" ] && exit 0
 # shellcheck disable=SC2086
 set -- $missing

@@ -72,26 +72,32 @@ FORCE_USER_FLAGS:
 
 $(USER_LIB_OBJS): $(USER_B)/lib/%.o: user/lib/%.c $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_LIB_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(USER_LIB_CFLAGS) -c $< -o $@
 
 $(USER_CRT0): $(USER_B)/lib/%.o: user/lib/%.S $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_ASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
 
 $(USER_LIBC): $(USER_LIB_OBJS)
 	@rm -f $@
-	$(USER_AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(USER_AR) rcs $@ $^
 
 $(USER_PROG_OBJS): $(USER_B)/bin/%.o: user/bin/%.c $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(USER_TEST_OBJS): $(USER_B)/tests/%.o: tests/user/%.c $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(USER_PROGS) $(USER_TESTS): %: %.o $(USER_CRT0) $(USER_LIBC) user/user.ld
-	$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBC) $(USER_LIBGCC)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBC) $(USER_LIBGCC)
 
 # The initrd: programs at bin/NAME, tests at tests/NAME, debug info stripped
 # (the unstripped files stay in $(B)/user for gdb). Owner, mode, time and
@@ -103,7 +109,8 @@ $(INITRD): $(USER_PROGS) $(USER_TESTS)
 		$(USER_OBJCOPY) --strip-debug $$f $(USER_INITRD_ROOT)/bin/$${f##*/} || exit 1; done
 	@for f in $(USER_TESTS); do \
 		$(USER_OBJCOPY) --strip-debug $$f $(USER_INITRD_ROOT)/tests/$${f##*/} || exit 1; done
-	tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
+	@$(if $(Q),echo "  TAR     $@")
+	$(Q)tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
 		--mode=go-w,a+rX -C $(USER_INITRD_ROOT) -cf $@ bin tests
 
 # ---- host checks: no kernel needed ----
