@@ -8,6 +8,8 @@
  * (vector SYSCALL_VECTOR), so the way out is trap_return's iretq: the return
  * address is never trusted to sysretq (see X86-NOTES.md on CVE-2012-0217).
  */
+
+#include "kernel/trapframe.inc"
 #include "kernel/cpu.h"
 
 #define USER_CS (0x20 | 3)
@@ -27,21 +29,7 @@ syscall_entry:
     pushq %rcx                      /* user rip */
     pushq $0                        /* error code */
     pushq $SYSCALL_VECTOR
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_TRAPFRAME_REGS
     cld
     xorl %ebp, %ebp                 /* backtraces stop at the user boundary */
     movq %rsp, %rdi

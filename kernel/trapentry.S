@@ -6,6 +6,8 @@
  * when the saved CS has RPL 3; trap_dispatch is called with RSP 16-byte aligned.
  */
 
+#include "kernel/trapframe.inc"
+
 /* Offsets into struct trapframe; trap.c checks them with _Static_assert. */
 #define TF_RBP 64
 #define TF_VECTOR 120
@@ -100,21 +102,7 @@ trap_common:
     swapgs
 1:
     /* General registers in reverse order of struct trapframe. */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_TRAPFRAME_REGS
     cld                             /* C code expects DF = 0 */
 
     /*

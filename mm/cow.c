@@ -32,9 +32,16 @@ static struct {
 } stats;
 static bool trace;
 
+struct share {
+    struct vmspace *child;
+    uint64_t pages;
+};
+
 /* Share one present user page of the parent (*parent_ptep) with the child at va. */
-static int share_page(struct vmspace *child, pte_t *parent_ptep, vaddr_t va)
+static int share_page(vaddr_t va, pte_t *parent_ptep, void *arg)
 {
+    struct share *sh = arg;
+    struct vmspace *child = sh->child;
     pte_t pte = *parent_ptep;
     if (pte_writable(pte) || pte_cow(pte))
         pte = pte_mkcow(pte); /* both sides now fault on write */
@@ -44,42 +51,20 @@ static int share_page(struct vmspace *child, pte_t *parent_ptep, vaddr_t va)
     *parent_ptep = pte;
     *child_ptep = pte & ~(PTE_A | PTE_D);
     pmm_incref(pte_addr(pte));
+    sh->pages++;
     return 0;
 }
 
 int cow_share(struct vmspace *child, struct vmspace *parent)
 {
-    uint64_t shared = 0;
-    int r = 0;
-    const pte_t *pml4 = P2V(parent->pml4);
-    for (int i4 = 0; i4 < PML4_KERNEL_FIRST && r == 0; i4++) {
-        if (!pte_present(pml4[i4]))
-            continue;
-        const pte_t *pdpt = P2V(pte_addr(pml4[i4]));
-        for (int i3 = 0; i3 < 512 && r == 0; i3++) {
-            if (!pte_present(pdpt[i3]))
-                continue;
-            const pte_t *pd = P2V(pte_addr(pdpt[i3]));
-            for (int i2 = 0; i2 < 512 && r == 0; i2++) {
-                if (!pte_present(pd[i2]))
-                    continue;
-                pte_t *pt = P2V(pte_addr(pd[i2]));
-                for (int i1 = 0; i1 < 512 && r == 0; i1++) {
-                    if (!pte_present(pt[i1]))
-                        continue;
-                    vaddr_t va = ((vaddr_t)i4 << 39) | ((vaddr_t)i3 << 30) |
-                                 ((vaddr_t)i2 << 21) | ((vaddr_t)i1 << 12);
-                    r = share_page(child, &pt[i1], va);
-                    shared += r == 0;
-                }
-            }
-        }
-    }
+    struct share sh = {child, 0};
+    int r = vmm_for_each_user_page(parent, share_page, &sh);
     /* The parent may still have writable translations cached: drop them all
      * (a CR3 reload flushes every non-global entry) before it runs again. */
     if (vmm_is_active(parent))
         write_cr3(read_cr3());
-    stats.fork_pages_shared += r == 0 ? shared : 0;
+    if (r == 0)
+        stats.fork_pages_shared += sh.pages;
     return r;
 }
 
@@ -121,9 +106,8 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
 
 void cow_count_fault_cycles(uint64_t cycles) { stats.fault_cycles += cycles; }
 
-void cow_count_fork(uint64_t pages_shared, uint64_t pages_copied, uint64_t pt_pages)
+void cow_count_fork(uint64_t pages_copied, uint64_t pt_pages)
 {
-    (void)pages_shared; /* cow_share counted them */
     stats.forks++;
     stats.fork_pages_copied += pages_copied;
     stats.fork_pt_pages += pt_pages;

@@ -32,8 +32,9 @@ int cow_fault(struct vmspace *vs, vaddr_t va);
 /* Add the cycles one COW-resolving page fault took (the fault handler measures). */
 void cow_count_fault_cycles(uint64_t cycles);
 
-/* Count one successful fork (shared or copied pages, page-table pages). */
-void cow_count_fork(uint64_t pages_shared, uint64_t pages_copied, uint64_t pt_pages);
+/* Count one successful fork: data pages an eager fork copied (0 with COW;
+ * cow_share counts the pages it shares) and the child's page-table pages. */
+void cow_count_fork(uint64_t pages_copied, uint64_t pt_pages);
 /* Fill the counters user space reads with SYS_memstat. */
 void cow_stats(struct cowos_memstat *out);
 /* Turn the per-fault trace line on or off; returns the previous setting. */

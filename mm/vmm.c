@@ -230,6 +230,36 @@ void vmm_destroy(struct vmspace *vs)
     kfree(vs);
 }
 
+int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg)
+{
+    const pte_t *pml4 = table_at(vs->pml4);
+    for (int i4 = 0; i4 < PML4_KERNEL_FIRST; i4++) {
+        if (!pte_present(pml4[i4]))
+            continue;
+        const pte_t *pdpt = table_at(pte_addr(pml4[i4]));
+        for (int i3 = 0; i3 < 512; i3++) {
+            if (!pte_present(pdpt[i3]))
+                continue;
+            const pte_t *pd = table_at(pte_addr(pdpt[i3]));
+            for (int i2 = 0; i2 < 512; i2++) {
+                if (!pte_present(pd[i2]))
+                    continue;
+                pte_t *pt = table_at(pte_addr(pd[i2]));
+                for (int i1 = 0; i1 < 512; i1++) {
+                    if (!pte_present(pt[i1]))
+                        continue;
+                    vaddr_t va = ((vaddr_t)i4 << 39) | ((vaddr_t)i3 << 30) |
+                                 ((vaddr_t)i2 << 21) | ((vaddr_t)i1 << 12);
+                    int r = fn(va, &pt[i1], arg);
+                    if (r)
+                        return r;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 uint64_t vmm_pt_pages_in_use(void) { return pt_pages_in_use; }
 
 /* ---- building the kernel's tables at boot ---- */

@@ -58,6 +58,14 @@ int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags);
 /* Drop any TLB entry for va if vs is the active space (or va is kernel). */
 void vmm_invalidate(struct vmspace *vs, vaddr_t va);
 
+/*
+ * Call fn(va, ptep, arg) for every present 4 KiB page of vs's user half, in
+ * address order. fn may change *ptep (keeping it present). A nonzero return
+ * from fn stops the walk and is returned; otherwise 0.
+ */
+typedef int (*vmm_page_fn)(vaddr_t va, pte_t *ptep, void *arg);
+int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg);
+
 /* Page-table pages allocated by all address spaces right now. */
 uint64_t vmm_pt_pages_in_use(void);
 

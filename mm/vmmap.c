@@ -13,6 +13,29 @@
 #include "mm/vmm.h"
 #include "proc/proc.h"
 
+struct vmmap_out {
+    vaddr_t ubuf;
+    long max, n;
+};
+
+/* Copy out one page's entry while there is room; count it either way. */
+static int report_page(vaddr_t va, pte_t *ptep, void *arg)
+{
+    struct vmmap_out *out = arg;
+    if (out->n < out->max) {
+        struct cowos_vmentry e = {
+            .va = va,
+            .frame = pte_addr(*ptep),
+            .flags = pte_flags(*ptep),
+            .refcount = pmm_refcount(pte_addr(*ptep)),
+        };
+        if (uaccess_copy_to_user(out->ubuf + (vaddr_t)out->n * sizeof(e), &e, sizeof(e)) < 0)
+            return -EFAULT;
+    }
+    out->n++;
+    return 0;
+}
+
 long sys_vmmap(long pid, long ubuf, long max)
 {
     if (max < 0)
@@ -22,40 +45,7 @@ long sys_vmmap(long pid, long ubuf, long max)
         return -ESRCH;
     if (!p->vs)
         return 0; /* a zombie has no memory left */
-    long n = 0;
-    const pte_t *pml4 = P2V(p->vs->pml4);
-    for (int i4 = 0; i4 < PML4_KERNEL_FIRST; i4++) {
-        if (!pte_present(pml4[i4]))
-            continue;
-        const pte_t *pdpt = P2V(pte_addr(pml4[i4]));
-        for (int i3 = 0; i3 < 512; i3++) {
-            if (!pte_present(pdpt[i3]))
-                continue;
-            const pte_t *pd = P2V(pte_addr(pdpt[i3]));
-            for (int i2 = 0; i2 < 512; i2++) {
-                if (!pte_present(pd[i2]))
-                    continue;
-                const pte_t *pt = P2V(pte_addr(pd[i2]));
-                for (int i1 = 0; i1 < 512; i1++) {
-                    pte_t pte = pt[i1];
-                    if (!pte_present(pte))
-                        continue;
-                    if (n < max) {
-                        struct cowos_vmentry e = {
-                            .va = ((vaddr_t)i4 << 39) | ((vaddr_t)i3 << 30) |
-                                  ((vaddr_t)i2 << 21) | ((vaddr_t)i1 << 12),
-                            .frame = pte_addr(pte),
-                            .flags = pte_flags(pte),
-                            .refcount = pmm_refcount(pte_addr(pte)),
-                        };
-                        if (uaccess_copy_to_user((vaddr_t)ubuf + (vaddr_t)n * sizeof(e), &e,
-                                                 sizeof(e)) < 0)
-                            return -EFAULT;
-                    }
-                    n++;
-                }
-            }
-        }
-    }
-    return n;
+    struct vmmap_out out = {(vaddr_t)ubuf, max, 0};
+    int r = vmm_for_each_user_page(p->vs, report_page, &out);
+    return r ? r : out.n;
 }

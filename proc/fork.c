@@ -31,46 +31,38 @@ void fork_init(void)
 
 bool fork_is_eager(void) { return eager; }
 
+struct eager_copy {
+    struct vmspace *dst;
+    uint64_t copied;
+};
+
+/* Copy one present user page of the parent into a fresh frame of the child. */
+static int copy_page(vaddr_t va, pte_t *ptep, void *arg)
+{
+    struct eager_copy *ec = arg;
+    paddr_t pa = pmm_alloc();
+    if (!pa)
+        return -ENOMEM;
+    memcpy(P2V(pa), P2V(pte_addr(*ptep)), PAGE_SIZE);
+    uint64_t flags = pte_flags(*ptep) & ~(PTE_A | PTE_D);
+    if (pte_cow(flags))
+        flags = pte_mkwrite(flags);
+    if (vmm_map(ec->dst, va, pa, flags) < 0) {
+        pmm_decref(pa);
+        return -ENOMEM;
+    }
+    ec->copied++;
+    return 0;
+}
+
 /* Copy every present user page of src into fresh frames mapped in dst
  * (fork=copy). Counts the pages copied in *copied. */
 static int copy_user_pages(struct vmspace *dst, struct vmspace *src, uint64_t *copied)
 {
-    const pte_t *pml4 = P2V(src->pml4);
-    for (int i4 = 0; i4 < PML4_KERNEL_FIRST; i4++) {
-        if (!pte_present(pml4[i4]))
-            continue;
-        const pte_t *pdpt = P2V(pte_addr(pml4[i4]));
-        for (int i3 = 0; i3 < 512; i3++) {
-            if (!pte_present(pdpt[i3]))
-                continue;
-            const pte_t *pd = P2V(pte_addr(pdpt[i3]));
-            for (int i2 = 0; i2 < 512; i2++) {
-                if (!pte_present(pd[i2]))
-                    continue;
-                const pte_t *pt = P2V(pte_addr(pd[i2]));
-                for (int i1 = 0; i1 < 512; i1++) {
-                    pte_t pte = pt[i1];
-                    if (!pte_present(pte))
-                        continue;
-                    vaddr_t va = ((vaddr_t)i4 << 39) | ((vaddr_t)i3 << 30) | ((vaddr_t)i2 << 21) |
-                                 ((vaddr_t)i1 << 12);
-                    paddr_t pa = pmm_alloc();
-                    if (!pa)
-                        return -ENOMEM;
-                    memcpy(P2V(pa), P2V(pte_addr(pte)), PAGE_SIZE);
-                    uint64_t flags = pte_flags(pte) & ~(PTE_A | PTE_D);
-                    if (pte_cow(pte))
-                        flags = pte_mkwrite(flags);
-                    if (vmm_map(dst, va, pa, flags) < 0) {
-                        pmm_decref(pa);
-                        return -ENOMEM;
-                    }
-                    (*copied)++;
-                }
-            }
-        }
-    }
-    return 0;
+    struct eager_copy ec = {dst, 0};
+    int r = vmm_for_each_user_page(src, copy_page, &ec);
+    *copied = ec.copied;
+    return r;
 }
 
 long sys_fork(void)
@@ -90,7 +82,7 @@ long sys_fork(void)
         proc_free_unstarted(child); /* destroys the partial copy or share too */
         return -ENOMEM;
     }
-    cow_count_fork(0, copied, child->vs->pt_pages);
+    cow_count_fork(copied, child->vs->pt_pages);
     file_copy_table(child, parent);
     *child->tf = *parent->tf;
     child->tf->rax = 0; /* fork returns 0 in the child */
