@@ -97,7 +97,7 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
     vmm_invalidate(vs, page_round_down(va));
     if (trace) {
         struct proc *p = proc_current();
-        printk("cow: pid %d va %p frame %lx -> %lx refs %u -> %u (%s)\n", p ? p->pid : 0,
+        printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
                (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
                refs == 1 ? "reused" : "copied");
     }

@@ -228,8 +228,27 @@ static void fork_two_thirds_of_memory(void)
     release(r);
 }
 
+/* The trace switch: on, query, off, each returning the previous setting;
+ * a traced fault prints one console line and changes no count. */
+static void trace_switch(void)
+{
+    EXPECT_EQ(0, cowos_cowtrace(1));
+    EXPECT_EQ(1, cowos_cowtrace(-1));
+    char *r = region(1, 't');
+    pid_t c = fork();
+    if (c == 0) {
+        r[0] = 'u'; /* one traced copy */
+        _exit(0);
+    }
+    EXPECT_TRUE(wait_ok(c));
+    EXPECT_EQ(1, cowos_cowtrace(0));
+    EXPECT_EQ(0, cowos_cowtrace(-1));
+    release(r);
+}
+
 int main(void)
 {
+    trace_switch();
     exact_copy_counts();
     three_generations();
     read_into_shared_buffer();
