@@ -166,8 +166,8 @@ int main(int argc, char **argv)
     printf("    %6ld pages copied by fork (fork_pages_copied)\n", copied);
     if (!eager)
         printf("    %6ld pages copied on COW faults since fork (%ld faults, %ld reused: the stack\n"
-               "           both processes wrote on their way back from fork; the first to write\n"
-               "           copies, the second finds itself the last user and reuses)\n",
+               "           written on the way back from fork; the first process to write a\n"
+               "           shared page copies it, the other then reuses the original)\n",
                copies, DELTA(cow_faults), DELTA(cow_reuses));
     else
         printf("    %6ld pages copied on COW faults since fork (%ld faults: nothing is shared)\n",

@@ -278,8 +278,12 @@ int main(int argc, char **argv)
         printf("forkserver: the client found wrong or missing answers\n");
         bad++;
     }
-    printf("\nforkserver: %d children served; each had %ld to %ld frames in use while it lived",
-           served, cost_min, cost_max);
+    if (cost_min == cost_max)
+        printf("\nforkserver: %d children served; each had %ld frames in use while it lived", served,
+               cost_min);
+    else
+        printf("\nforkserver: %d children served; each had %ld to %ld frames in use while it lived",
+               served, cost_min, cost_max);
     if (!eager)
         printf(",\nagainst the table's %ld pages: the children read the server's own frames.\n",
                TABLE_PAGES);

@@ -52,6 +52,12 @@ int main(void)
     row("fork_mode_copy", m.fork_mode_copy,
         m.fork_mode_copy ? "1: booted with fork=copy (every fork copies every page)"
                          : "0: fork shares pages copy-on-write");
+    row("cow_fault_cycles", m.cow_fault_cycles, "CPU cycles (TSC) spent handling COW faults");
+    row("cow_copy_cycles", m.cow_copy_cycles, "... of which copying 4 KiB pages");
+    if (m.cow_faults)
+        printf("On average a COW fault took %lu cycles, and copying one page %lu.\n",
+               m.cow_fault_cycles / m.cow_faults,
+               m.cow_copies ? m.cow_copy_cycles / m.cow_copies : 0);
     printf("In use: %lu frames (%.1f MiB) of %lu (%.1f MiB); free: %.1f MiB.\n", used, mib(used),
            m.frames_total, mib(m.frames_total), mib(m.frames_free));
 
@@ -59,6 +65,8 @@ int main(void)
     bad += check(m.frames_free <= m.frames_total, "more frames free than there are");
     bad += check(m.cow_faults == m.cow_copies + m.cow_reuses,
                  "cow_faults is not cow_copies + cow_reuses");
+    bad += check(m.cow_copy_cycles <= m.cow_fault_cycles,
+                 "more cycles copying than in the faults that copied");
     bad += check(m.pt_pages <= used, "more page-table pages than frames in use");
     if (m.fork_mode_copy)
         bad += check(m.fork_pages_shared == 0 && m.cow_faults == 0,

@@ -1,0 +1,394 @@
+/*
+ * forkbench.c - what fork costs, in cycles, frames and page tables, for a
+ * process with 1, 4, 16, 64... MiB resident. Plain POSIX C plus rdtsc, so
+ * the same file builds for cowos and for Linux; the kernel counters it reads
+ * (memstat, vmmap) exist only on cowos (#ifdef __cowos__), "n/a" elsewhere.
+ * One "FB,..." CSV line per size for tools/bench.sh; see README, Benchmarks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __cowos__
+#include <cowstat.h>
+#endif
+
+#define PAGE 4096L
+#define PAGES_PER_MIB 256L
+#define SLACK_PAGES 1024L /* page tables, kernel stacks, stdio: generous */
+#define MAX_REPS 64
+
+/* The CSV columns, in the order of the FB lines (tools/bench.sh relies on it). */
+static const char csv_header[] =
+    "system,mode,size_mib,pages,fork_cycles,fork_wait_cycles,write_cycles_per_page,"
+    "fork_frames_copied,fork_other_frames,fork_pt_pages,pt_pages_min,cow_faults,"
+    "fault_cycles_per_fault,copy_cycles_per_copy";
+
+/* The time-stamp counter. Under QEMU's -icount it counts guest instructions. */
+static inline unsigned long rdtsc(void)
+{
+    unsigned int lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((unsigned long)hi << 32) | lo;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "forkbench: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+static int cmp_ulong(const void *a, const void *b)
+{
+    unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+    return x < y ? -1 : x > y;
+}
+
+static unsigned long median(unsigned long *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(*v), cmp_ulong);
+    return v[n / 2];
+}
+
+static void wait_for(pid_t pid)
+{
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "forkbench: child %d ended with status 0x%x\n", (int)pid, status);
+        exit(2);
+    }
+}
+
+/* ---- kernel counters: cowos only ---- */
+
+/* One snapshot of what the kernel counts (all zero on Linux). */
+struct counters {
+    unsigned long frames_free, forks, pages_copied, pt_pages;
+    unsigned long faults, copies, fault_cycles, copy_cycles;
+};
+
+#ifdef __cowos__
+#define HAVE_COUNTERS 1
+static void read_counters(struct counters *c)
+{
+    struct cowos_memstat m;
+    if (cowos_memstat(&m) < 0)
+        die("memstat");
+    c->frames_free = m.frames_free;
+    c->forks = m.forks;
+    c->pages_copied = m.fork_pages_copied;
+    c->pt_pages = m.fork_pt_pages;
+    c->faults = m.cow_faults;
+    c->copies = m.cow_copies;
+    c->fault_cycles = m.cow_fault_cycles;
+    c->copy_cycles = m.cow_copy_cycles;
+}
+
+static const char *mode_name(void)
+{
+    struct cowos_memstat m;
+    if (cowos_memstat(&m) < 0)
+        die("memstat");
+    return m.fork_mode_copy ? "copy" : "cow";
+}
+
+static int cmp_va(const void *a, const void *b)
+{
+    unsigned long x = ((const struct cowos_vmentry *)a)->va;
+    unsigned long y = ((const struct cowos_vmentry *)b)->va;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * The fewest page-table pages that can map every page this process has
+ * mapped: one PML4, plus one PDPT per 512 GiB slot used, one PD per 1 GiB,
+ * one PT per 2 MiB. The region (cap bytes) is the scratch buffer for the
+ * list, so no other memory is mapped just to count. Prints the breakdown.
+ */
+static long pt_pages_minimum(void *scratch, long cap)
+{
+    struct cowos_vmentry *e = scratch;
+    long max = cap / (long)sizeof(*e);
+    long n = cowos_vmmap(0, e, max);
+    if (n < 0)
+        die("vmmap");
+    if (n > max) {
+        fprintf(stderr, "forkbench: %ld pages mapped, room to list only %ld\n", n, max);
+        exit(2);
+    }
+    qsort(e, (size_t)n, sizeof(*e), cmp_va);
+    long pdpt = 0, pd = 0, pt = 0;
+    for (long i = 0; i < n; i++) {
+        unsigned long va = e[i].va, prev = i ? e[i - 1].va : ~0UL;
+        pdpt += i == 0 || va >> 39 != prev >> 39;
+        pd += i == 0 || va >> 30 != prev >> 30;
+        pt += i == 0 || va >> 21 != prev >> 21;
+    }
+    printf("  %ld pages mapped need at least 1 PML4 + %ld PDPT + %ld PD + %ld PT = %ld "
+           "page-table pages\n",
+           n, pdpt, pd, pt, 1 + pdpt + pd + pt);
+    return 1 + pdpt + pd + pt;
+}
+#else
+#define HAVE_COUNTERS 0
+static void read_counters(struct counters *c) { memset(c, 0, sizeof(*c)); }
+static const char *mode_name(void) { return "cow"; }
+static long pt_pages_minimum(void *scratch, long cap)
+{
+    (void)scratch;
+    (void)cap;
+    return -1;
+}
+#endif
+
+/* ---- the measurements ---- */
+
+struct result {
+    unsigned long fork_cycles, fork_wait_cycles;
+    double write_cycles_per_page;
+    long frames_copied, other_frames, pt_pages, pt_min, faults;
+    double fault_cycles, copy_cycles; /* per COW fault, per 4 KiB copy; < 0: none */
+};
+
+/* What the writing child sends back through its pipe. */
+struct write_report {
+    unsigned long cycles;
+    struct counters before, after;
+};
+
+/*
+ * fork, and stop the clock when it returns in the parent. The child waits
+ * on go so that it still shares (or owns) every page while the parent reads
+ * the counters. Frames the fork took = free frames gone, less the ones the
+ * parent's own COW copies took after fork returned (its stack, mostly).
+ */
+static void time_fork(struct result *r, int reps)
+{
+    unsigned long t[MAX_REPS];
+    int go[2];
+    if (pipe(go) < 0)
+        die("pipe");
+    for (int i = 0; i < reps; i++) {
+        struct counters c0, c1;
+        read_counters(&c0);
+        unsigned long t0 = rdtsc();
+        pid_t pid = fork();
+        if (pid == 0) {
+            char c;
+            _exit(read(go[0], &c, 1) == 1 ? 0 : 3);
+        }
+        unsigned long t1 = rdtsc();
+        if (pid < 0)
+            die("fork");
+        read_counters(&c1);
+        t[i] = t1 - t0;
+        r->frames_copied = (long)(c1.pages_copied - c0.pages_copied);
+        r->pt_pages = (long)(c1.pt_pages - c0.pt_pages);
+        long taken = (long)c0.frames_free - (long)c1.frames_free;
+        r->other_frames = taken - (long)(c1.copies - c0.copies) - r->pt_pages - r->frames_copied;
+        if (write(go[1], "g", 1) != 1)
+            die("write");
+        wait_for(pid);
+    }
+    close(go[0]);
+    close(go[1]);
+    r->fork_cycles = median(t, reps);
+}
+
+/* fork + the child's immediate _exit + waitpid in the parent. */
+static void time_fork_wait(struct result *r, int reps)
+{
+    unsigned long t[MAX_REPS];
+    for (int i = 0; i < reps; i++) {
+        unsigned long t0 = rdtsc();
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(0);
+        if (pid < 0)
+            die("fork");
+        wait_for(pid);
+        t[i] = rdtsc() - t0;
+    }
+    r->fork_wait_cycles = median(t, reps);
+}
+
+/*
+ * The child writes one byte in every page of the region, once. It starts
+ * when the parent says go, after the parent's own writes since fork (whose
+ * COW faults would land in the global counters too). Its first counter
+ * reads are a warm-up: they make the pages holding its stack and the report
+ * private, so the measured counts are the region's alone.
+ */
+static _Noreturn void writer(volatile char *region, long pages, int go_fd, int fd)
+{
+    static struct write_report rep;
+    char c;
+    if (read(go_fd, &c, 1) != 1)
+        _exit(3);
+    read_counters(&rep.before);
+    read_counters(&rep.after);
+    rep.cycles = rdtsc();
+
+    read_counters(&rep.before);
+    unsigned long t0 = rdtsc();
+    for (long i = 0; i < pages; i++)
+        region[i * PAGE] = (char)i;
+    unsigned long t1 = rdtsc();
+    read_counters(&rep.after);
+    rep.cycles = t1 - t0;
+    _exit(write(fd, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : 3);
+}
+
+static void time_writes(struct result *r, volatile char *region, long pages, int reps)
+{
+    double best = -1;
+    for (int i = 0; i < reps; i++) {
+        int go[2], fds[2];
+        if (pipe(go) < 0 || pipe(fds) < 0)
+            die("pipe");
+        pid_t pid = fork();
+        if (pid == 0)
+            writer(region, pages, go[0], fds[1]);
+        if (pid < 0)
+            die("fork");
+        struct write_report rep;
+        if (write(go[1], "g", 1) != 1)
+            die("write");
+        long got = 0;
+        while (got < (long)sizeof(rep)) {
+            ssize_t k = read(fds[0], (char *)&rep + got, sizeof(rep) - (size_t)got);
+            if (k <= 0)
+                die("read from the writing child");
+            got += k;
+        }
+        wait_for(pid);
+        close(go[0]);
+        close(go[1]);
+        close(fds[0]);
+        close(fds[1]);
+        double per_page = (double)rep.cycles / (double)pages;
+        if (best < 0 || per_page < best)
+            best = per_page;
+        long faults = (long)(rep.after.faults - rep.before.faults);
+        long copies = (long)(rep.after.copies - rep.before.copies);
+        r->faults = faults;
+        r->fault_cycles = faults ? (double)(rep.after.fault_cycles - rep.before.fault_cycles) /
+                                       (double)faults
+                                 : -1;
+        r->copy_cycles = copies ? (double)(rep.after.copy_cycles - rep.before.copy_cycles) /
+                                      (double)copies
+                                : -1;
+    }
+    r->write_cycles_per_page = best;
+}
+
+/* A counter for the CSV: the number, or n/a where the system has no such counter. */
+static void put_count(long v)
+{
+    if (HAVE_COUNTERS && v >= 0)
+        printf(",%ld", v);
+    else
+        printf(",n/a");
+}
+
+static void put_cycles(double v)
+{
+    if (HAVE_COUNTERS && v >= 0)
+        printf(",%.0f", v);
+    else
+        printf(",n/a");
+}
+
+static int bench_size(long mib, int reps, int wreps)
+{
+    long pages = mib * PAGES_PER_MIB;
+    long avail = sysconf(_SC_AVPHYS_PAGES);
+    /* The region, plus a second copy of it (fork=copy, or the writing child). */
+    if (avail > 0 && 2 * pages + SLACK_PAGES > avail) {
+        printf("forkbench: %ld MiB skipped: needs about %ld MiB free, %ld MiB are\n", mib,
+               (2 * pages + SLACK_PAGES) / PAGES_PER_MIB, avail / PAGES_PER_MIB);
+        printf("FB-SKIP,%ld\n", mib);
+        return 0;
+    }
+    char *region = malloc((size_t)(pages * PAGE));
+    if (!region) {
+        printf("forkbench: %ld MiB skipped: malloc failed\n", mib);
+        printf("FB-SKIP,%ld\n", mib);
+        return 0;
+    }
+    for (long i = 0; i < pages * PAGE; i += PAGE)
+        region[i] = 1; /* resident: every page written once */
+
+    struct result r;
+    memset(&r, 0, sizeof(r));
+    printf("forkbench: %ld MiB resident (%ld pages at %p)\n", mib, pages, (void *)region);
+    r.pt_min = pt_pages_minimum(region, pages * PAGE);
+    fflush(stdout);
+
+    time_fork_wait(&r, 1); /* warm-up: kernel heap, caches, this stack depth */
+    time_fork(&r, reps);
+    time_fork_wait(&r, reps);
+    time_writes(&r, region, pages, wreps);
+    free(region);
+
+    printf("FB,%s,%s,%ld,%ld,%lu,%lu,%.1f", HAVE_COUNTERS ? "cowos" : "linux", mode_name(), mib,
+           pages, r.fork_cycles, r.fork_wait_cycles, r.write_cycles_per_page);
+    put_count(r.frames_copied);
+    put_count(r.other_frames);
+    put_count(r.pt_pages);
+    put_count(r.pt_min);
+    put_count(r.faults);
+    put_cycles(r.fault_cycles);
+    put_cycles(r.copy_cycles);
+    printf("\n");
+    fflush(stdout);
+    return 1;
+}
+
+static _Noreturn void usage(void)
+{
+    fprintf(stderr, "usage: forkbench [-r REPS] [-w WRITE_REPS] MIB...   (REPS 1-%d; "
+                    "default: -r 5 -w 1 1 4 16 64)\n",
+            MAX_REPS);
+    exit(2);
+}
+
+static long number(const char *s, long lo, long hi)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        usage();
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    int reps = 5, wreps = 1, i = 1;
+    for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+        if (strcmp(argv[i], "-r") == 0)
+            reps = (int)number(argv[i + 1], 1, MAX_REPS);
+        else if (strcmp(argv[i], "-w") == 0)
+            wreps = (int)number(argv[i + 1], 1, MAX_REPS);
+        else
+            usage();
+    }
+    static char *defaults[] = {"1", "4", "16", "64"};
+    char **sizes = i < argc ? argv + i : defaults;
+    int nsizes = i < argc ? argc - i : 4;
+    for (int k = 0; k < nsizes; k++)
+        number(sizes[k], 1, 1 << 20);
+
+    printf("forkbench: fork cost on %s, fork mode %s; cycles are rdtsc ticks, median of %d "
+           "(writes: best of %d)\n",
+           HAVE_COUNTERS ? "cowos" : "linux", mode_name(), reps, wreps);
+    printf("FB-HEADER,%s\n", csv_header);
+    for (int k = 0; k < nsizes; k++)
+        bench_size(number(sizes[k], 1, 1 << 20), reps, wreps);
+    printf("forkbench: done\n");
+    return 0;
+}
