@@ -36,7 +36,9 @@
 #define SYS_getsid 22     /* (pid) */
 #define SYS_uptime_ms 23  /* () -> milliseconds since boot */
 #define SYS_poweroff 24   /* (int status) -> ends the machine; only pid 1 or a session leader of init */
-#define SYS_memstat 25    /* (struct cowos_memstat *buf) -> 0; the kernel's memory and COW counters */
+#define SYS_memstat 25    /* (struct cowos_memstat *buf) -> 0; the kernel's memory and COW counters,
+                             read before buf is written: a COW fault on buf itself shows in the
+                             next reading (write to buf once first when measuring) */
 #define SYS_cowtrace 26   /* (int on: 1 on, 0 off, -1 query) -> the previous setting */
 #define SYS_vmmap 27      /* (pid (0 = self), struct cowos_vmentry *buf, max) -> pages mapped (may exceed max) */
 #define SYS_COUNT 28

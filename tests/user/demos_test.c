@@ -1,0 +1,75 @@
+/*
+ * demos_test.c - the demo programs double as checks: each exits 0 only when
+ * every number it measured matches what it claims. Run each (with small
+ * sizes) with its output captured through a pipe; show it only on failure.
+ */
+#include <string.h>
+#include <sys/wait.h>
+#include "utest.h"
+
+static char out[65536];
+
+/* Run argv with stdout and stderr into a pipe; return its wait status. */
+static int run(char *const argv[])
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
+    pid_t c = fork();
+    if (c == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    ssize_t n;
+    while ((n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0)
+        len += (size_t)n;
+    out[len] = '\0';
+    close(fds[0]);
+    int status = -1;
+    waitpid(c, &status, 0);
+    return status;
+}
+
+static void expect_demo_ok(char *const argv[])
+{
+    int status = run(argv);
+    if (status != 0) {
+        printf("# %s exited with status 0x%x; its output:\n", argv[0], status);
+        for (char *line = out, *nl; *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (!nl)
+                nl = line + strlen(line) - 1;
+            else
+                *nl = '\0';
+            printf("#   %s\n", line);
+        }
+    }
+    EXPECT_EQ(0, status);
+}
+
+int main(void)
+{
+    char *forkdemo[] = {"/bin/forkdemo", NULL};
+    char *cowdemo[] = {"/bin/cowdemo", NULL};
+    char *vmmap_demo[] = {"/bin/vmmap", "--demo", NULL};
+    char *cowsize[] = {"/bin/cowsize", "8", NULL};
+    char *forkserver[] = {"/bin/forkserver", NULL};
+    char *daemon_[] = {"/bin/daemon", NULL};
+    char *workers[] = {"/bin/workers", "3", NULL};
+    char *memstat[] = {"/bin/memstat", NULL};
+    expect_demo_ok(forkdemo);
+    expect_demo_ok(cowdemo);
+    expect_demo_ok(vmmap_demo);
+    expect_demo_ok(cowsize);
+    expect_demo_ok(forkserver);
+    expect_demo_ok(daemon_);
+    expect_demo_ok(workers);
+    expect_demo_ok(memstat);
+    utest_exit();
+}
