@@ -164,8 +164,10 @@ static int user_exception_signal(uint64_t vector)
     case T_BRKPT:
         return SIGTRAP;
     case T_ALIGN:
+    case T_STACK: /* as Linux: a bad stack segment access (e.g. non-canonical rsp) */
+    case T_SEGNP:
         return SIGBUS;
-    default: /* #GP, #NP, #SS, #OF, #BR, ... */
+    default: /* #GP, #OF, #BR, ... */
         return SIGSEGV;
     }
 }
