@@ -329,7 +329,6 @@ static int bench_size(long mib, int reps, int wreps)
     r.pt_min = pt_pages_minimum(region, pages * PAGE);
     fflush(stdout);
 
-    time_fork_wait(&r, 1); /* warm-up: kernel heap, caches, this stack depth */
     time_fork(&r, reps);
     time_fork_wait(&r, reps);
     time_writes(&r, region, pages, wreps);
@@ -352,7 +351,7 @@ static int bench_size(long mib, int reps, int wreps)
 static _Noreturn void usage(void)
 {
     fprintf(stderr, "usage: forkbench [-r REPS] [-w WRITE_REPS] MIB...   (REPS 1-%d; "
-                    "default: -r 5 -w 1 1 4 16 64)\n",
+                    "default: -r 3 -w 1 1 4 16 64)\n",
             MAX_REPS);
     exit(2);
 }
@@ -368,7 +367,7 @@ static long number(const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-    int reps = 5, wreps = 1, i = 1;
+    int reps = 3, wreps = 1, i = 1;
     for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         if (strcmp(argv[i], "-r") == 0)
             reps = (int)number(argv[i + 1], 1, MAX_REPS);

@@ -1,0 +1,32 @@
+# tools/bench.mk - make bench / make bench-host: what fork costs, copy-on-write
+# against fork=copy (and Linux), measured by /bin/forkbench under QEMU's
+# -icount so the figures repeat exactly. Results go to bench/ (git ignores it);
+# tools/bench.sh does the work. Included by the top-level Makefile.
+#
+#   make bench        both kernel modes: table, bench/results.csv, bench/fork-cycles.png
+#   make bench-host   the same program on this Linux, added to the table and plot
+#
+# Variables: BENCH_SIZES (MiB resident, default 1 4 16 64 256), MEM (default
+# 1G here: fork=copy of 256 MiB needs twice that free), BENCH_TIMEOUT (s per boot).
+
+BENCH_SIZES ?= 1 4 16 64 256
+BENCH_TIMEOUT ?= 600
+BENCH_B := $(B)-bench
+BENCH_MEM := $(if $(filter command line environment,$(origin MEM)),$(MEM),1G)
+# The run target's QEMU with more memory; the guest clock counts instructions
+# (shift=0: one per nanosecond) and jumps ahead when the guest idles
+# (sleep=off), so nothing depends on the host's speed; the CD comes first in
+# the boot order (SeaBIOS's floppy probe waits seconds of guest time, which
+# take much longer under -icount).
+BENCH_QEMU := $(subst -m $(MEM) ,-m $(BENCH_MEM) ,$(QEMU_BASE)) -icount shift=0,sleep=off -boot d
+
+.PHONY: bench bench-host
+bench: deps
+ifeq ($(ACCEL),kvm)
+	@echo "bench: -icount needs TCG; run make bench without ACCEL=kvm"; exit 1
+endif
+	@MAKE="$(MAKE)" BENCH_B="$(BENCH_B)" BENCH_QEMU="$(BENCH_QEMU)" \
+		BENCH_SIZES="$(BENCH_SIZES)" BENCH_TIMEOUT="$(BENCH_TIMEOUT)" sh tools/bench.sh guest
+
+bench-host:
+	@BENCH_SIZES="$(BENCH_SIZES)" HOSTCC="$(HOSTCC)" sh tools/bench.sh host

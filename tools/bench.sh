@@ -1,0 +1,152 @@
+#!/bin/sh
+# bench.sh - runs /bin/forkbench and reports what fork costs (make bench,
+# make bench-host). Owns bench/: the serial logs, results.csv, the PNG plot.
+# Usage: sh tools/bench.sh guest   boot cowos twice (copy-on-write, fork=copy)
+#        sh tools/bench.sh host    build and run forkbench.c on this Linux
+# Either way it ends with the report of every result in bench/ so far.
+set -e
+
+out=bench
+sizes="${BENCH_SIZES:-1 4 16 64 256}"
+start=$(date +%s)
+mkdir -p "$out"
+
+say() { echo "bench: $*"; }
+
+elapsed() {
+    s=$(($(date +%s) - $1))
+    printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
+# Keep the FB lines of a forkbench run (serial adds \r) as system rows.
+extract() {
+    tr -d '\r' <"$1" | grep '^FB,' | cut -d, -f2- >"$2" || true
+}
+
+# One kernel image per fork mode, built with the Makefile's own ISO rule in a
+# build directory of our own, so nobody's build/ is disturbed.
+build_isos() {
+    : "${BENCH_B:?run through make bench}" "${BENCH_QEMU:?run through make bench}"
+    for mode in cow copy; do
+        fork=""
+        [ "$mode" = copy ] && fork=copy
+        say "building the image for fork mode $mode ($BENCH_B)"
+        ${MAKE:-make} --no-print-directory B="$BENCH_B" INIT=/bin/forkbench \
+            ARGS="$sizes" FORK="$fork" COWTRACE= "$BENCH_B/cowos.iso"
+        cp "$BENCH_B/cowos.iso" "$out/cowos-$mode.iso"
+    done
+}
+
+# Boot one image headless; the serial output goes to bench/cowos-MODE.log.
+boot() {
+    t=$(date +%s)
+    rc=0
+    QEMU_BASE="$BENCH_QEMU" timeout "${BENCH_TIMEOUT:-600}" \
+        sh tools/run.sh "$out/cowos-$1.iso" </dev/null >"$out/cowos-$1.log" 2>&1 || rc=$?
+    if [ "$rc" = 0 ]; then
+        say "fork mode $1 done in $(elapsed "$t")"
+    else
+        if [ "$rc" = 124 ]; then
+            say "fork mode $1 timed out (BENCH_TIMEOUT=${BENCH_TIMEOUT:-600} s)"
+        fi
+        say "fork mode $1 FAILED after $(elapsed "$t") (status $rc); the log ends:"
+        tail -n 20 "$out/cowos-$1.log"
+        return 1
+    fi
+}
+
+guest() {
+    build_isos
+    rm -f "$out/cowos.csv"
+    say "booting both modes under -icount shift=0 (guest cycles count instructions)"
+    say "  $BENCH_QEMU"
+    say "  sizes $sizes MiB; serial logs in $out/cowos-cow.log and $out/cowos-copy.log"
+    cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+    if [ "$cores" -ge 2 ]; then
+        boot cow &
+        cow_pid=$!
+        status=0
+        boot copy || status=1
+        wait "$cow_pid" || status=1
+        [ "$status" = 0 ] || exit 1
+    else
+        boot cow
+        boot copy
+    fi
+    extract "$out/cowos-cow.log" "$out/cowos-cow.rows"
+    extract "$out/cowos-copy.log" "$out/cowos-copy.rows"
+    cat "$out/cowos-cow.rows" "$out/cowos-copy.rows" >"$out/cowos.csv"
+    rm -f "$out/cowos-cow.rows" "$out/cowos-copy.rows"
+    grep -q . "$out/cowos.csv" || { say "no results in the serial logs"; exit 1; }
+}
+
+host() {
+    cc="${HOSTCC:-gcc}"
+    say "building forkbench.c for this Linux with $cc and the system's libc"
+    $cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/forkbench-host" user/bin/forkbench.c
+    say "running it: sizes $sizes MiB (log in $out/linux.log)"
+    # shellcheck disable=SC2086  # sizes is a word list
+    "$out/forkbench-host" -r 21 -w 5 $sizes >"$out/linux.log" 2>&1 ||
+        { tail -n 20 "$out/linux.log"; exit 1; }
+    extract "$out/linux.log" "$out/linux.csv"
+}
+
+# gnuplot for the plot, installed the way tools/deps.sh installs the rest.
+need_gnuplot() {
+    command -v gnuplot >/dev/null 2>&1 && return 0
+    say "installing gnuplot-nox (to draw the plot)"
+    command -v apt-get >/dev/null 2>&1 || { say "no apt-get here: install gnuplot"; return 1; }
+    sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null 2>&1 || { say "not root and no sudo: install gnuplot-nox"; return 1; }
+        sudo=sudo
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
+}
+
+report() {
+    header=$(tr -d '\r' <"$1" | grep '^FB-HEADER,' | head -n 1 | cut -d, -f2-)
+    {
+        echo "$header"
+        for f in "$out/cowos.csv" "$out/linux.csv"; do
+            if [ -f "$f" ]; then cat "$f"; fi
+        done
+    } >"$out/results.csv"
+    echo
+    awk -f tools/bench-report.awk "$out/results.csv"
+    for f in "$out/cowos-cow.log" "$out/cowos-copy.log" "$out/linux.log"; do
+        [ -f "$f" ] || continue
+        tr -d '\r' <"$f" | grep '^FB-SKIP,' | cut -d, -f2 | while read -r mib; do
+            say "$mib MiB skipped in $f: not enough free memory (MEM=... raises it)"
+        done
+    done
+    if [ -f "$out/cowos-cow.log" ]; then
+        echo "The minimum, from the pages mapped when fork runs (forkbench lists them):"
+        tr -d '\r' <"$out/cowos-cow.log" | awk '/^forkbench: [0-9]+ MiB resident/ { mib = $2 }
+            /need at least/ { sub(/^ +/, ""); printf "  %4s MiB: %s\n", mib, $0 }'
+        echo
+    fi
+    need_gnuplot || { say "no gnuplot, so no plot"; exit 1; }
+    series=$(tail -n +2 "$out/results.csv" | cut -d, -f1,2 | tr , / | uniq | tr '\n' ' ')
+    gnuplot -e "csv='$out/results.csv'; png='$out/fork-cycles.png'; series='$series'" \
+        tools/bench-plot.gp
+    say "wrote $out/results.csv and $out/fork-cycles.png in $(elapsed "$start")"
+}
+
+case "$1" in
+guest)
+    guest
+    report "$out/cowos-cow.log"
+    [ -f "$out/linux.csv" ] || say "(make bench-host adds a column for this machine's Linux)"
+    ;;
+host)
+    host
+    report "$out/linux.log"
+    [ -f "$out/cowos.csv" ] || say "(make bench adds the cowos columns)"
+    ;;
+*)
+    echo "usage: sh tools/bench.sh guest|host" >&2
+    exit 2
+    ;;
+esac
