@@ -121,7 +121,7 @@ QEMU_ACCEL := -accel kvm -cpu host
 else
 QEMU_ACCEL := -accel tcg -cpu qemu64,+smep,+smap
 endif
-QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -m $(MEM) -no-reboot \
+QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -m $(MEM) -no-reboot -boot d \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
 

@@ -83,7 +83,7 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
         stats.reuses++;
     } else {
         /* Still shared: this is the copy in copy-on-write. */
-        now = pmm_alloc();
+        now = pmm_alloc_uninit(); /* all 4 KiB are overwritten just below */
         if (!now)
             return -ENOMEM;
         uint64_t t0 = rdtsc();

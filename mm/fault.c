@@ -52,7 +52,7 @@ int fault_resolve(struct proc *p, vaddr_t va, bool write)
         return -EFAULT;
     if (write && !pte_writable(*ptep))
         return pte_cow(*ptep) ? cow_fault(p->vs, va) : -EFAULT;
-    return 0;
+    return 1; /* allowed as it is */
 }
 
 /* One phrase for what went wrong, for the kill message. */
@@ -80,18 +80,17 @@ static void page_fault(struct trapframe *tf)
         panic_trap(tf); /* the kernel's own bug, or corrupt page tables */
     struct proc *p = proc_current();
     /*
-     * A protection fault on a page whose entry already allows the access
-     * cannot be fixed by returning: it would fault again forever. That is an
-     * implicit supervisor access (QEMU reads an iretq frame that way, and
-     * SMAP refuses it) or the like, and the program dies for it. Nor does any
-     * resolution make an instruction fetch legal: every page we could supply
-     * on demand (stack, copy-on-write data) is no-execute.
+     * No resolution makes an instruction fetch legal: every page we could
+     * supply on demand (stack, copy-on-write data) is no-execute. And a fault
+     * on a page whose entry already allows the access (r == 1) cannot be fixed
+     * by returning: it would fault again forever. That is an implicit
+     * supervisor access (QEMU reads an iretq frame that way, and SMAP refuses
+     * it) or the like, and the program dies for it.
      */
-    pte_t *ptep = vmm_walk(p->vs, va);
-    bool allowed = (err & PF_P) && ptep && pte_present(*ptep) && pte_user(*ptep) &&
-                   (!(err & PF_W) || pte_writable(*ptep));
     bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W);
-    int r = (err & PF_I) || allowed ? -EFAULT : fault_resolve(p, va, (err & PF_W) != 0);
+    int r = (err & PF_I) ? -EFAULT : fault_resolve(p, va, (err & PF_W) != 0);
+    if (r == 1)
+        r = -EFAULT;
     if (r == 0) {
         if (cow_write)
             cow_count_fault_cycles(rdtsc() - t0);

@@ -22,7 +22,8 @@ void fault_init(void);
 /*
  * Make va accessible to p for a read or write, if the program is entitled to
  * it: grow the stack into its zone, or resolve a write to a copy-on-write
- * page. Returns 0 when the access can now succeed, -EFAULT when the program
+ * page. Returns 0 when resolving it made the access possible, 1 when the
+ * page tables allowed it already (nothing to do), -EFAULT when the program
  * has no right to it, -ENOMEM when memory ran out while resolving it.
  * Shared by the fault handler and by uaccess (the kernel's user copies).
  */

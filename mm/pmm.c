@@ -122,6 +122,14 @@ static uint64_t checked_frame(paddr_t pa, const char *who)
 
 paddr_t pmm_alloc(void)
 {
+    paddr_t pa = pmm_alloc_uninit();
+    if (pa)
+        memset(P2V(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+paddr_t pmm_alloc_uninit(void)
+{
     if (free_top == 0)
         return 0;
     if (fail_after == 0)
@@ -132,9 +140,7 @@ paddr_t pmm_alloc(void)
     if (refcount[f] != 0)
         panic("pmm_alloc: frame %lx on the free stack has count %u", f << PAGE_SHIFT, refcount[f]);
     refcount[f] = 1;
-    paddr_t pa = f << PAGE_SHIFT;
-    memset(P2V(pa), 0, PAGE_SIZE);
-    return pa;
+    return f << PAGE_SHIFT;
 }
 
 void pmm_incref(paddr_t pa)

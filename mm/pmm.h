@@ -19,6 +19,9 @@ void pmm_init(const struct boot_info *bi);
 
 /* A zeroed frame with refcount 1, or 0 when memory is exhausted. */
 paddr_t pmm_alloc(void);
+/* Like pmm_alloc but the contents are left as they were: for callers that
+ * overwrite all 4 KiB at once (the COW copy), so the zeroing is not wasted. */
+paddr_t pmm_alloc_uninit(void);
 /* Add one reference to an allocated frame (panics on a free frame). */
 void pmm_incref(paddr_t pa);
 /* Drop one reference; the frame is freed when the count reaches 0.

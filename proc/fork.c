@@ -40,7 +40,7 @@ struct eager_copy {
 static int copy_page(vaddr_t va, pte_t *ptep, void *arg)
 {
     struct eager_copy *ec = arg;
-    paddr_t pa = pmm_alloc();
+    paddr_t pa = pmm_alloc_uninit(); /* all 4 KiB are overwritten just below */
     if (!pa)
         return -ENOMEM;
     memcpy(P2V(pa), P2V(pte_addr(*ptep)), PAGE_SIZE);
