@@ -37,28 +37,33 @@ struct share {
     uint64_t pages;
 };
 
-/* Share one present user page of the parent (*parent_ptep) with the child at va. */
-static int share_page(vaddr_t va, pte_t *parent_ptep, void *arg)
+/* Share every present page of one of the parent's page tables (the 2 MiB at
+ * va) with the child: one table walk for the child per 512 pages. */
+static int share_table(vaddr_t va, pte_t *parent_pt, void *arg)
 {
     struct share *sh = arg;
-    struct vmspace *child = sh->child;
-    pte_t pte = *parent_ptep;
-    if (pte_writable(pte) || pte_cow(pte))
-        pte = pte_mkcow(pte); /* both sides now fault on write */
-    pte_t *child_ptep = vmm_walk_alloc(child, va);
-    if (!child_ptep)
-        return -ENOMEM;
-    *parent_ptep = pte;
-    *child_ptep = pte & ~(PTE_A | PTE_D);
-    pmm_incref(pte_addr(pte));
-    sh->pages++;
+    pte_t *child_pt = NULL;
+    for (int i = 0; i < 512; i++) {
+        pte_t pte = parent_pt[i];
+        if (!pte_present(pte))
+            continue;
+        if (!child_pt && !(child_pt = vmm_walk_alloc(sh->child, va)))
+            return -ENOMEM; /* nothing of this table was changed yet */
+        if (pte_writable(pte) || pte_cow(pte)) {
+            pte = pte_mkcow(pte); /* both sides now fault on write */
+            parent_pt[i] = pte;
+        }
+        child_pt[i] = pte & ~(PTE_A | PTE_D);
+        pmm_incref(pte_addr(pte));
+        sh->pages++;
+    }
     return 0;
 }
 
 int cow_share(struct vmspace *child, struct vmspace *parent)
 {
     struct share sh = {child, 0};
-    int r = vmm_for_each_user_page(parent, share_page, &sh);
+    int r = vmm_for_each_user_table(parent, share_table, &sh);
     /* The parent may still have writable translations cached: drop them all
      * (a CR3 reload flushes every non-global entry) before it runs again. */
     if (vmm_is_active(parent))

@@ -113,13 +113,6 @@ bool pmm_is_managed(paddr_t pa)
     return f < frame_limit && refcount[f] != FRAME_RESERVED;
 }
 
-static uint64_t checked_frame(paddr_t pa, const char *who)
-{
-    if ((pa & (PAGE_SIZE - 1)) || !pmm_is_managed(pa))
-        panic("%s: %lx is not a managed frame", who, pa);
-    return frame_of(pa);
-}
-
 paddr_t pmm_alloc(void)
 {
     paddr_t pa = pmm_alloc_uninit();
@@ -143,21 +136,35 @@ paddr_t pmm_alloc_uninit(void)
     return f << PAGE_SHIFT;
 }
 
+/* The slow path of pmm_incref/pmm_decref: say exactly what is wrong. */
+static __noreturn void bad_ref(paddr_t pa, const char *who)
+{
+    uint64_t f = frame_of(pa);
+    if ((pa & (PAGE_SIZE - 1)) || f >= frame_limit || refcount[f] == FRAME_RESERVED)
+        panic("%s: %lx is not a managed frame", who, pa);
+    if (refcount[f] == 0)
+        panic("%s: frame %lx is already free (double free)", who, pa);
+    panic("%s: frame %lx reference count overflow", who, pa);
+}
+
+/*
+ * Both run once per page at fork and exit, so the checks are one compare
+ * each: count - 1 (unsigned) is below REFCOUNT_MAX - 1 exactly when the
+ * frame is allocated (count >= 1) and neither reserved nor about to overflow.
+ */
 void pmm_incref(paddr_t pa)
 {
-    uint64_t f = checked_frame(pa, "pmm_incref");
-    if (refcount[f] == 0)
-        panic("pmm_incref: frame %lx is free", pa);
-    if (refcount[f] == REFCOUNT_MAX)
-        panic("pmm_incref: frame %lx reference count overflow", pa);
+    uint64_t f = frame_of(pa);
+    if (f >= frame_limit || refcount[f] - 1u >= REFCOUNT_MAX - 1u)
+        bad_ref(pa, "pmm_incref");
     refcount[f]++;
 }
 
 void pmm_decref(paddr_t pa)
 {
-    uint64_t f = checked_frame(pa, "pmm_decref");
-    if (refcount[f] == 0)
-        panic("pmm_decref: frame %lx is already free (double free)", pa);
+    uint64_t f = frame_of(pa);
+    if ((pa & (PAGE_SIZE - 1)) || f >= frame_limit || refcount[f] - 1u >= REFCOUNT_MAX)
+        bad_ref(pa, "pmm_decref");
     if (--refcount[f] == 0)
         free_stack[free_top++] = (uint32_t)f;
 }

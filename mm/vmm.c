@@ -230,7 +230,7 @@ void vmm_destroy(struct vmspace *vs)
     kfree(vs);
 }
 
-int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg)
+int vmm_for_each_user_table(struct vmspace *vs, vmm_table_fn fn, void *arg)
 {
     const pte_t *pml4 = table_at(vs->pml4);
     for (int i4 = 0; i4 < PML4_KERNEL_FIRST; i4++) {
@@ -244,20 +244,38 @@ int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg)
             for (int i2 = 0; i2 < 512; i2++) {
                 if (!pte_present(pd[i2]))
                     continue;
-                pte_t *pt = table_at(pte_addr(pd[i2]));
-                for (int i1 = 0; i1 < 512; i1++) {
-                    if (!pte_present(pt[i1]))
-                        continue;
-                    vaddr_t va = ((vaddr_t)i4 << 39) | ((vaddr_t)i3 << 30) |
-                                 ((vaddr_t)i2 << 21) | ((vaddr_t)i1 << 12);
-                    int r = fn(va, &pt[i1], arg);
-                    if (r)
-                        return r;
-                }
+                vaddr_t va = ((vaddr_t)i4 << 39) | ((vaddr_t)i3 << 30) | ((vaddr_t)i2 << 21);
+                int r = fn(va, table_at(pte_addr(pd[i2])), arg);
+                if (r)
+                    return r;
             }
         }
     }
     return 0;
+}
+
+struct page_walk {
+    vmm_page_fn fn;
+    void *arg;
+};
+
+static int each_page_of_table(vaddr_t va, pte_t *pt, void *arg)
+{
+    struct page_walk *w = arg;
+    for (int i = 0; i < 512; i++) {
+        if (!pte_present(pt[i]))
+            continue;
+        int r = w->fn(va + (vaddr_t)i * PAGE_SIZE, &pt[i], w->arg);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg)
+{
+    struct page_walk w = {fn, arg};
+    return vmm_for_each_user_table(vs, each_page_of_table, &w);
 }
 
 uint64_t vmm_pt_pages_in_use(void) { return pt_pages_in_use; }

@@ -66,6 +66,14 @@ void vmm_invalidate(struct vmspace *vs, vaddr_t va);
 typedef int (*vmm_page_fn)(vaddr_t va, pte_t *ptep, void *arg);
 int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg);
 
+/*
+ * The same a whole page table at a time: fn(va, pt, arg) for every present
+ * last-level table of vs's user half, pt being its 512 entries, which map
+ * the 2 MiB starting at va. For loops that want no call per page (fork).
+ */
+typedef int (*vmm_table_fn)(vaddr_t va, pte_t *pt, void *arg);
+int vmm_for_each_user_table(struct vmspace *vs, vmm_table_fn fn, void *arg);
+
 /* Page-table pages allocated by all address spaces right now. */
 uint64_t vmm_pt_pages_in_use(void);
 
