@@ -200,6 +200,7 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
             vmm_activate(vs);
         vmm_destroy(old);
     }
+    proc_fpu_reset(p); /* no floating-point state survives exec */
     p->brk_start = p->brk = image_end;
     p->stack_low = stack_low;
     strlcpy(p->name, base_name(path), sizeof(p->name));

@@ -47,6 +47,13 @@ void proc_init(void)
 }
 
 struct proc *proc_current(void) { return cpu0.current; }
+
+void proc_fpu_reset(struct proc *p)
+{
+    memcpy(p->fpu, pristine_fpu, sizeof(p->fpu));
+    if (p == proc_current())
+        cpu_fxrstor(p->fpu);
+}
 struct proc *proc_table(void) { return table; }
 
 struct proc *proc_find(int pid)

@@ -77,6 +77,10 @@ struct proc *proc_alloc(int *err);
 /* Give back an EMBRYO that never ran (a failed fork): its stack, files and vs. */
 void proc_free_unstarted(struct proc *p);
 
+/* Give p the x87/SSE state of a fresh program (exec), loading it into the
+ * FPU too when p is the running process. */
+void proc_fpu_reset(struct proc *p);
+
 /* Start pid 1 from the initrd program at path with argv; panics if it cannot. */
 void proc_start_init(const char *path, char *const argv[]);
 
