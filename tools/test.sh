@@ -7,6 +7,8 @@
 # 2. With CRASH_ISO ("test crash=pagefault"): the panic check, counted as one
 #    more test. The kernel must fault on purpose and panic (QEMU status 5),
 #    its panic screen naming the page fault, CR2, and kmain in the backtrace.
+# 3. With GDBCHECK_BUILD set in the environment (make test sets it): the GDB
+#    check, tools/gdbcheck.sh, each of its checks counted as one more test.
 # The last line printed is always "N passed, N failed"; exit 0 only if N failed
 # is 0. A timeout, a panic or a missing summary line counts as one failure more.
 # Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
@@ -132,6 +134,30 @@ if [ -n "$crash_iso" ]; then
         f=$((f + 1))
     fi
     echo "test.sh: kernel tests $kernel_p passed, $kernel_f failed; panic check $([ -z "$why" ] && echo passed || echo failed)"
+fi
+
+# ---- 3. the GDB check (only when make test sets GDBCHECK_BUILD) -----------
+# tools/gdbcheck.sh follows docs/gdb-tour.md in a scripted GDB session; each
+# of its "ok N gdb_..." lines is one more test. Its own tally line is
+# "gdbcheck: N passed, N failed", which is added to ours here.
+if [ -n "${GDBCHECK_BUILD:-}" ]; then
+    echo "test.sh: GDB check: scripted GDB session on $GDBCHECK_BUILD/cowos-gdbcheck.iso; transcript in $GDBCHECK_BUILD/gdbcheck.log"
+    sh tools/gdbcheck.sh --first $((p + f + 1)) "$GDBCHECK_BUILD" >"$tmp/gdbcheck" 2>&1
+    grep -vE '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck"
+    g=$(grep -E '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck" | tail -n 1)
+    if [ -n "$g" ]; then
+        g=${g#gdbcheck: }
+        gp=${g%% passed*}
+        gf=${g#*passed, }
+        gf=${gf%% failed}
+    else
+        gp=$(grep -cE '^ok [0-9]+ ' "$tmp/gdbcheck")
+        gf=$(($(grep -cE '^not ok [0-9]+ ' "$tmp/gdbcheck") + 1))
+        echo "test.sh: tools/gdbcheck.sh printed no tally; counted as one failure more"
+    fi
+    p=$((p + gp))
+    f=$((f + gf))
+    echo "test.sh: GDB check $gp passed, $gf failed"
 fi
 
 echo "$p passed, $f failed"

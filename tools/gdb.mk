@@ -1,0 +1,36 @@
+# tools/gdb.mk - GDB helpers (included by the Makefile through tools/*.mk).
+#
+#   make gdbcheck   run the GDB tour (docs/gdb-tour.md) as a test: QEMU boots
+#                   /bin/cowdemo paused, GDB in batch mode follows one fork and
+#                   one COW fault with ptwalk/vmmap/ps/pframe/cow-stats
+#   make docs       regenerate the figures in docs/ from docs/figures/figures.py
+#
+# `make test` runs the same check after the kernel tests (tools/test.sh reads
+# GDBCHECK_BUILD), counting each of its checks as one test.
+
+.PHONY: gdbcheck docs
+
+GDBCHECK_CMDLINE := init=/bin/cowdemo
+
+# An explicit rule, so the Makefile's $(B)/%.cmdline pattern does not apply.
+$(B)/gdbcheck.cmdline: FORCE
+	@mkdir -p $(B)
+	@echo '$(GDBCHECK_CMDLINE)' | cmp -s - $@ || echo '$(GDBCHECK_CMDLINE)' > $@
+
+$(B)/cowos-gdbcheck.iso: $(B)/kernel.elf $(INITRD) $(B)/gdbcheck.cmdline iso/grub.cfg.in | deps
+	$(call make_iso,gdbcheck,$@)
+
+# GDBPORT reaches the check only from make's command line (an exported one
+# is probably serving a `make debug`); empty means: find a free port.
+GDBCHECK_PORT := $(if $(filter command line,$(origin GDBPORT)),$(GDBPORT))
+
+gdbcheck: deps $(B)/cowos-gdbcheck.iso $(USER_PROGS)
+	@GDBPORT=$(GDBCHECK_PORT) sh tools/gdbcheck.sh $(B)
+
+# make test: build the check's image too and tell tools/test.sh where it is.
+test: $(B)/cowos-gdbcheck.iso $(USER_PROGS)
+test: export GDBCHECK_BUILD := $(B)
+test: export GDBPORT := $(GDBCHECK_PORT)
+
+docs:
+	@sh docs/figures/make-figures.sh
