@@ -4,6 +4,9 @@
 #   make run          boot it in QEMU (serial on this terminal; Ctrl-A X quits)
 #   make test         boot the test kernel headless; last line "N passed, N failed"
 #   make debug / gdb  QEMU paused with its GDB stub / attach GDB to it
+#   make bench        fork and COW costs under -icount, COW vs fork=copy (tools/bench.mk)
+#   make gdbcheck     the scripted GDB session alone; make docs: the figures (tools/gdb.mk)
+#   make fuzz         a long system-call fuzzing run (tools/fuzz.mk)
 #
 # Variables: CC (gcc, clang, or x86_64-elf-gcc when on PATH), MEM (QEMU RAM,
 # default 128M), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
