@@ -133,7 +133,7 @@ run: deps $(B)/cowos.iso
 	@sh tools/run.sh $(B)/cowos.iso
 
 test: deps $(B)/cowos-test.iso $(B)/cowos-crash.iso
-	@sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log $(B)/cowos-crash.iso $(B)/crash.log
+	@HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log $(B)/cowos-crash.iso $(B)/crash.log
 
 debug: deps $(B)/cowos.iso
 	@echo "QEMU paused with its GDB stub on port $(GDBPORT); run 'make gdb' in another terminal."

@@ -14,6 +14,7 @@ need gcc gcc
 need ld binutils
 need make make
 need gdb gdb
+[ -f /usr/include/stdio.h ] || missing="$missing libc6-dev" # the host check builds against glibc
 [ -z "$missing" ] && exit 0
 # shellcheck disable=SC2086
 set -- $missing

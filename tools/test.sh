@@ -9,6 +9,8 @@
 #    its panic screen naming the page fault, CR2, and kmain in the backtrace.
 # 3. With GDBCHECK_BUILD set in the environment (make test sets it): the GDB
 #    check, tools/gdbcheck.sh, each of its checks counted as one more test.
+# 4. With HOSTCHECK set (make test sets it to the command): the user library's
+#    host check, one more test.
 # The last line printed is always "N passed, N failed"; exit 0 only if N failed
 # is 0. A timeout, a panic or a missing summary line counts as one failure more.
 # Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
@@ -158,6 +160,22 @@ if [ -n "${GDBCHECK_BUILD:-}" ]; then
     p=$((p + gp))
     f=$((f + gf))
     echo "test.sh: GDB check $gp passed, $gf failed"
+fi
+
+# ---- 4. the host check (only when make test sets HOSTCHECK) ----------------
+# The user library's pure-C parts compared with glibc on the host, and every
+# program and user test compiled against glibc's headers: the C library keeps
+# its promise that programs build unchanged for Linux. One more test.
+if [ -n "${HOSTCHECK:-}" ]; then
+    n=$((p + f + 1))
+    if $HOSTCHECK >"$tmp/hostcheck" 2>&1; then
+        echo "ok $n host_libc_matches_glibc_and_programs_build_for_linux"
+        p=$((p + 1))
+    else
+        sed 's/^/# /' "$tmp/hostcheck" | tail -n 20
+        echo "not ok $n host_libc_matches_glibc_and_programs_build_for_linux"
+        f=$((f + 1))
+    fi
 fi
 
 echo "$p passed, $f failed"
