@@ -305,10 +305,20 @@ int file_open(struct proc *p, const char *path, int flags)
     if (err == -ENOENT && (flags & O_CREAT)) {
         /* Creating fails for lack of a writable file system only if the
          * directory it would go in exists. */
+        size_t len = strlen(path);
+        if (path[len - 1] == '/')
+            return -EISDIR; /* a trailing slash asks to create a directory */
         char parent[OPEN_PATH_MAX + 4];
         const struct initrd_node *dir;
-        snprintk(parent, sizeof(parent), "%s/..", path);
-        err = initrd_stat(parent, &dir);
+        strlcpy(parent, path, sizeof(parent));
+        size_t cut = 0; /* keep everything before the last '/' ("/" if that is all) */
+        for (size_t i = 0; parent[i]; i++)
+            if (parent[i] == '/')
+                cut = i;
+        parent[cut ? cut : (parent[0] == '/' ? 1 : 0)] = '\0';
+        err = initrd_stat(parent[0] ? parent : "/", &dir);
+        if (!err && !dir->is_dir)
+            err = -ENOTDIR;
         return err ? err : -EROFS;
     }
     if (err)

@@ -31,16 +31,15 @@ static struct initrd_node boot_nodes[INITRD_MAX_NODES] = {{"/", NULL, 0, -1, tru
 static struct initrd boot_rd = {boot_nodes, INITRD_MAX_NODES, 1, 0};
 
 /*
- * Canonical form of the path [in, in + len) into out (INITRD_PATH_MAX bytes):
- * "/" or "/a/b", without empty, "." or ".." components (".." at the root
- * stays there; there are no symlinks, so this is exact). A relative path is
- * taken from the root. *trailing (if given) is set when the path ends in a
- * way that names a directory ("a/", "a/."). 0 or -ENAMETOOLONG.
+ * Canonical form of an archive member's name [in, in + len) into out
+ * (INITRD_PATH_MAX bytes): "/" or "/a/b", without empty, "." or ".."
+ * components (".." at the root stays there). A relative name is taken from
+ * the root. 0 or -ENAMETOOLONG. (Lookups resolve step by step instead:
+ * initrd_find_in.)
  */
-static int canonical(const char *in, size_t len, char *out, bool *trailing)
+static int canonical(const char *in, size_t len, char *out)
 {
     size_t o = 0;
-    bool dir_only = false;
     for (size_t i = 0; i < len;) {
         while (i < len && in[i] == '/')
             i++;
@@ -50,17 +49,13 @@ static int canonical(const char *in, size_t len, char *out, bool *trailing)
         size_t clen = i - start;
         if (clen == 0)
             break; /* only slashes were left */
-        dir_only = i < len; /* a slash follows this component */
-        if (clen == 1 && in[start] == '.') {
-            dir_only = true;
+        if (clen == 1 && in[start] == '.')
             continue;
-        }
         if (clen == 2 && in[start] == '.' && in[start + 1] == '.') {
             while (o > 0 && out[o - 1] != '/')
                 o--;
             if (o > 0)
                 o--;
-            dir_only = true;
             continue;
         }
         if (clen > INITRD_NAME_MAX || o + 1 + clen + 1 > INITRD_PATH_MAX)
@@ -72,8 +67,6 @@ static int canonical(const char *in, size_t len, char *out, bool *trailing)
     if (o == 0)
         out[o++] = '/';
     out[o] = '\0';
-    if (trailing)
-        *trailing = dir_only;
     return 0;
 }
 
@@ -94,21 +87,6 @@ static int find_exact(const struct initrd *rd, const char *path, size_t len)
         if (strncmp(rd->nodes[i].path, path, len) == 0 && rd->nodes[i].path[len] == '\0')
             return i;
     return -1;
-}
-
-/* Find canonical path; -ENOTDIR if one of its ancestors is a file. */
-static int find_canonical(const struct initrd *rd, const char *path)
-{
-    int i = find_exact(rd, path, strlen(path));
-    if (i >= 0)
-        return i;
-    for (size_t k = 1; path[k]; k++)
-        if (path[k] == '/') {
-            int a = find_exact(rd, path, k);
-            if (a >= 0 && !rd->nodes[a].is_dir)
-                return -ENOTDIR;
-        }
-    return -ENOENT;
 }
 
 /* Append a node; its path must be canonical and new. Index or -ENOSPC. */
@@ -278,7 +256,7 @@ int initrd_parse(struct initrd *rd, const uint8_t *image, size_t len)
         bool is_dir = type == '5';
         if (is_file || is_dir) {
             /* Other types (links, pax and GNU extension headers) are skipped. */
-            int err = canonical(raw, rawlen, path, NULL);
+            int err = canonical(raw, rawlen, path);
             if (err == 0)
                 err = add_member(rd, path, is_dir, is_dir ? NULL : h + BLOCK, is_dir ? 0 : size);
             if (err == -ENOSPC)
@@ -293,19 +271,52 @@ int initrd_parse(struct initrd *rd, const uint8_t *image, size_t len)
     return 0;
 }
 
+/*
+ * Look path up one component at a time, as Linux does: "." and ".." only
+ * after a directory (so "file/.." is -ENOTDIR and "missing/.." -ENOENT), a
+ * component after a file is -ENOTDIR, a trailing slash wants a directory.
+ */
 int initrd_find_in(const struct initrd *rd, const char *path, const struct initrd_node **node)
 {
-    char canon[INITRD_PATH_MAX];
-    bool dir_only;
-    int err = canonical(path, strlen(path), canon, &dir_only);
-    if (err)
-        return err;
-    int i = find_canonical(rd, canon);
-    if (i < 0)
-        return i;
-    if (dir_only && !rd->nodes[i].is_dir)
+    char cur[INITRD_PATH_MAX];
+    size_t o = 0; /* cur[0..o) is the canonical path so far; empty = the root */
+    int at = find_exact(rd, "/", 1);
+    if (!path[0] || at < 0)
+        return -ENOENT;
+    for (size_t i = 0; path[i];) {
+        while (path[i] == '/')
+            i++;
+        size_t start = i;
+        while (path[i] && path[i] != '/')
+            i++;
+        size_t clen = i - start;
+        if (clen == 0)
+            break; /* only slashes were left */
+        if (!rd->nodes[at].is_dir)
+            return -ENOTDIR;
+        if (clen == 1 && path[start] == '.')
+            continue;
+        if (clen == 2 && path[start] == '.' && path[start + 1] == '.') {
+            while (o > 0 && cur[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+            at = o ? find_exact(rd, cur, o) : find_exact(rd, "/", 1);
+            continue;
+        }
+        if (clen > INITRD_NAME_MAX || o + 1 + clen + 1 > INITRD_PATH_MAX)
+            return -ENAMETOOLONG;
+        cur[o++] = '/';
+        memcpy(cur + o, path + start, clen);
+        o += clen;
+        at = find_exact(rd, cur, o);
+        if (at < 0)
+            return -ENOENT;
+    }
+    size_t len = strlen(path);
+    if (path[len - 1] == '/' && !rd->nodes[at].is_dir)
         return -ENOTDIR;
-    *node = &rd->nodes[i];
+    *node = &rd->nodes[at];
     return 0;
 }
 

@@ -117,10 +117,10 @@ long sys_nanosleep(long ureq, long urem)
         return -EINVAL;
     const uint64_t ns_per_tick = 1000000000UL / TIMER_HZ;
     uint64_t ticks;
-    if ((uint64_t)req.tv_sec > (1UL << 40)) /* beyond any uptime: effectively forever */
-        ticks = 1UL << 62;
+    if ((uint64_t)req.tv_sec > (1UL << 40) / TIMER_HZ) /* 348 years: effectively forever */
+        ticks = 1UL << 40;
     else
-        ticks = ((uint64_t)req.tv_sec * 1000000000UL + (uint64_t)req.tv_nsec + ns_per_tick - 1) / ns_per_tick;
+        ticks = (uint64_t)req.tv_sec * TIMER_HZ + ((uint64_t)req.tv_nsec + ns_per_tick - 1) / ns_per_tick;
     struct proc *p = proc_current();
     uint64_t deadline = timer_ticks() + ticks;
     while (timer_ticks() < deadline) {
