@@ -1,0 +1,245 @@
+/*
+ * oom_test.c - memory exhausted on purpose. Children break copy-on-write
+ * sharing of more memory than the machine has: some die by SIGKILL (out of
+ * memory, in a user write or in the kernel's own copy for read()), the rest
+ * and their parent carry on with correct data. Then fork, pipe, brk, exec and
+ * stack growth with only a handful of frames left. Every frame comes back.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/wait.h>
+#include "utest.h"
+
+#define PAGE 4096L
+#define STACK_TOP 0x00007ffffffff000UL
+#define WRITERS 3
+
+extern char _end[]; /* the end of bss (user.ld; also glibc) */
+
+static long avail(void) { return sysconf(_SC_AVPHYS_PAGES); }
+
+static uint64_t word_for(uint64_t who, uint64_t page)
+{
+    return (who + 1) * 0x9e3779b97f4a7c15ULL ^ page * 0xbf58476d1ce4e5b9ULL;
+}
+
+/*
+ * Write once to every page from the start of data to the end of bss and over
+ * the stack in use, so that none of them is shared copy-on-write with the
+ * parent any more: afterwards the parent's own writes need no new frame.
+ */
+static void unshare_own_pages(const char *data_start)
+{
+    for (char *p = (char *)((uintptr_t)data_start & ~(PAGE - 1)); p < _end; p += PAGE)
+        *(volatile char *)p = *(volatile char *)p;
+    volatile char here;
+    for (char *p = (char *)(((uintptr_t)&here - 16 * PAGE) & ~(PAGE - 1));
+         (uintptr_t)p < STACK_TOP; p += PAGE)
+        *(volatile char *)p = *(volatile char *)p;
+}
+
+static int data_anchor = 1; /* in .data: where the writable segment starts (about) */
+
+/* Grow the stack now, while memory is plentiful. */
+static __attribute__((noinline)) void pregrow_stack(void)
+{
+    volatile char pad[16 * PAGE];
+    for (long i = 0; i < (long)sizeof(pad); i += PAGE / 2)
+        pad[i] = 0;
+}
+
+/*
+ * The writer: wait for the go (EOF on the pipe), then make every page of the
+ * region its own with its own pattern, by user stores or (via_kernel) by
+ * read() from a pipe, and check the whole region. 0 if all held.
+ */
+static int writer(int id, uint64_t *region, long pages, int go, int via_kernel)
+{
+    char x;
+    read(go, &x, 1);
+    int fds[2];
+    if (via_kernel && pipe(fds) < 0)
+        return 3;
+    for (long pg = 0; pg < pages; pg++) {
+        uint64_t *w = region + pg * (PAGE / 8);
+        uint64_t v = word_for((uint64_t)id + 1, (uint64_t)pg);
+        if (via_kernel) {
+            if (write(fds[1], &v, sizeof(v)) != sizeof(v) || read(fds[0], w, sizeof(v)) != sizeof(v))
+                return 4; /* (an out-of-memory read ends us with SIGKILL instead) */
+        } else {
+            *w = v;
+        }
+    }
+    for (long pg = 0; pg < pages; pg++) {
+        uint64_t *w = region + pg * (PAGE / 8);
+        if (w[0] != word_for((uint64_t)id + 1, (uint64_t)pg) || w[1] != word_for(0, (uint64_t)pg))
+            return 5;
+    }
+    return 0;
+}
+
+/* The holder: most of the free memory, shared with WRITERS children that
+ * each want all of it. Its exit status says what happened (0 = as expected). */
+static int holder(void)
+{
+    long free_now = avail();
+    long pages = free_now * 45 / 100;
+    uint64_t *region = sbrk(pages * PAGE);
+    if (region == (void *)-1)
+        return 10;
+    for (long pg = 0; pg < pages; pg++) {
+        region[pg * (PAGE / 8)] = word_for(0, (uint64_t)pg); /* the first two words of each page */
+        region[pg * (PAGE / 8) + 1] = word_for(0, (uint64_t)pg);
+    }
+    pregrow_stack();
+    int go[2];
+    if (pipe(go) < 0)
+        return 11;
+    pid_t kids[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            close(go[1]);
+            unshare_own_pages((const char *)&data_anchor);
+            _exit(writer(i, region, pages, go[0], i == WRITERS - 1));
+        }
+        if (kids[i] < 0)
+            return 12;
+    }
+    close(go[0]);
+    close(go[1]); /* go */
+    int finished = 0, killed = 0, other = 0;
+    for (int i = 0; i < WRITERS; i++) {
+        int status;
+        if (waitpid(kids[i], &status, 0) != kids[i])
+            return 13;
+        if (status == 0)
+            finished++;
+        else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            killed++;
+        else {
+            printf("# writer %d: expected exit 0 or SIGKILL, got status %#x\n", i, status);
+            other++;
+        }
+    }
+    int bad_pages = 0;
+    for (long pg = 0; pg < pages; pg++)
+        bad_pages += region[pg * (PAGE / 8)] != word_for(0, (uint64_t)pg);
+    printf("# oom: %ld pages held, %d writers: %d finished, %d killed by SIGKILL, %d other\n", pages,
+           WRITERS, finished, killed, other);
+    if (bad_pages)
+        printf("# the holder's own pages changed: %d of %ld\n", bad_pages, pages);
+    if (other || bad_pages)
+        return 14;
+    if (killed == 0)
+        return 15; /* memory never ran out: the test did not test anything */
+    if (finished == 0)
+        return 16; /* one writer alone fits: someone should have finished */
+    return 0;
+}
+
+static void cow_faults_run_out_of_memory(void)
+{
+    long free0 = avail();
+    pid_t h = fork();
+    if (h == 0)
+        _exit(holder());
+    int status = -1;
+    EXPECT_EQ(h, waitpid(h, &status, 0));
+    EXPECT_EQ(0, status); /* 15: nobody killed; 16: nobody finished; 14: wrong data or signal */
+    EXPECT_EQ(free0, avail());
+}
+
+/*
+ * With about `left` free frames: fork, pipe, brk and exec must fail with
+ * ENOMEM (or succeed); only a user-mode fault may end the process, by
+ * SIGKILL. Exit 42 when exec failed, 0 if it became /bin/true.
+ */
+static int with_frames_left(long left)
+{
+    pregrow_stack();
+    unshare_own_pages((const char *)&data_anchor);
+    /* take everything: most in one piece (leaving room for its page tables),
+     * the rest in ever smaller pieces; then give back `left` pages */
+    sbrk((avail() - avail() / 256 - 16) * PAGE);
+    for (long chunk = avail() * PAGE; chunk >= PAGE;)
+        if (sbrk(chunk) == (void *)-1)
+            chunk /= 2;
+    if (left)
+        sbrk(-left * PAGE);
+    int bad = 0;
+    pid_t c = fork();
+    if (c == 0)
+        _exit(7);
+    if (c > 0) {
+        int status;
+        waitpid(c, &status, 0);
+        if (!(WIFEXITED(status) && WEXITSTATUS(status) == 7) &&
+            !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) {
+            printf("# %ld left: forked child ended with status %#x\n", left, status);
+            bad = 1;
+        }
+    } else if (errno != ENOMEM && errno != EAGAIN) {
+        printf("# %ld left: fork failed with errno %d\n", left, errno);
+        bad = 1;
+    }
+    int fds[2];
+    if (pipe(fds) == 0) {
+        close(fds[0]);
+        close(fds[1]);
+    } else if (errno != ENOMEM) {
+        printf("# %ld left: pipe failed with errno %d\n", left, errno);
+        bad = 1;
+    }
+    if (sbrk(3 * PAGE) == (void *)-1 && errno != ENOMEM) {
+        printf("# %ld left: sbrk failed with errno %d\n", left, errno);
+        bad = 1;
+    }
+    if (bad)
+        return 1;
+    char *argv[] = {"true", NULL};
+    execv("/bin/true", argv);
+    if (errno != ENOMEM) {
+        printf("# %ld left: execv failed with errno %d\n", left, errno);
+        return 1;
+    }
+    return 42;
+}
+
+static void fork_pipe_exec_with_almost_nothing_left(void)
+{
+    static const long lefts[] = {0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96};
+    long free0 = avail();
+    int exec_ok = 0, exec_enomem = 0, oom_killed = 0;
+    for (size_t i = 0; i < sizeof(lefts) / sizeof(lefts[0]); i++) {
+        pid_t c = fork();
+        if (c == 0)
+            _exit(with_frames_left(lefts[i]));
+        int status = -1;
+        EXPECT_EQ(c, waitpid(c, &status, 0));
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            exec_ok++;
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == 42)
+            exec_enomem++;
+        else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            oom_killed++;
+        else {
+            printf("# %ld frames left: expected exit 0 or 42 or SIGKILL, got status %#x\n",
+                   lefts[i], status);
+            utest_failures++;
+        }
+        EXPECT_EQ(free0, avail());
+    }
+    printf("# with 0-96 frames left: exec worked %d times, ENOMEM %d, killed %d\n", exec_ok,
+           exec_enomem, oom_killed);
+    EXPECT_TRUE(exec_enomem > 0); /* with nothing left, exec cannot have worked */
+}
+
+int main(void)
+{
+    cow_faults_run_out_of_memory();
+    fork_pipe_exec_with_almost_nothing_left();
+    utest_exit();
+}
