@@ -91,19 +91,8 @@ host() {
     extract "$out/linux.log" "$out/linux.csv"
 }
 
-# gnuplot for the plot, installed the way tools/deps.sh installs the rest.
-need_gnuplot() {
-    command -v gnuplot >/dev/null 2>&1 && return 0
-    say "installing gnuplot-nox (to draw the plot)"
-    command -v apt-get >/dev/null 2>&1 || { say "no apt-get here: install gnuplot"; return 1; }
-    sudo=""
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null 2>&1 || { say "not root and no sudo: install gnuplot-nox"; return 1; }
-        sudo=sudo
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
-}
+# gnuplot for the plot, installed by tools/deps.sh when missing.
+need_gnuplot() { sh tools/deps.sh gnuplot:gnuplot-nox; }
 
 report() {
     header=$(tr -d '\r' <"$1" | grep '^FB-HEADER,' | head -n 1 | cut -d, -f2-)

@@ -2,19 +2,27 @@
 # deps.sh - make sure the tools the build and QEMU need are installed.
 # On Debian/Ubuntu, installs what is missing with apt-get (through sudo when
 # not root), saying so first. Elsewhere, names what to install and fails.
+# Usage: sh tools/deps.sh                 the build, QEMU and GDB (make runs this)
+#        sh tools/deps.sh CMD:PACKAGE...  just these, e.g. gnuplot:gnuplot-nox
 set -e
 missing=""
 need() { command -v "$1" >/dev/null 2>&1 || missing="$missing $2"; }
-need qemu-system-x86_64 qemu-system-x86
-need grub-mkrescue grub-common
-[ -d /usr/lib/grub/i386-pc ] || missing="$missing grub-pc-bin"
-need xorriso xorriso
-need mformat mtools
-need gcc gcc
-need ld binutils
-need make make
-need gdb gdb
-[ -f /usr/include/stdio.h ] || missing="$missing libc6-dev" # the host check builds against glibc
+if [ $# -gt 0 ]; then
+    for pair in "$@"; do
+        need "${pair%%:*}" "${pair#*:}"
+    done
+else
+    need qemu-system-x86_64 qemu-system-x86
+    need grub-mkrescue grub-common
+    [ -d /usr/lib/grub/i386-pc ] || missing="$missing grub-pc-bin"
+    need xorriso xorriso
+    need mformat mtools
+    need gcc gcc
+    need ld binutils
+    need make make
+    need gdb gdb
+    [ -f /usr/include/stdio.h ] || missing="$missing libc6-dev" # the host check builds against glibc
+fi
 [ -z "$missing" ] && exit 0
 # shellcheck disable=SC2086
 set -- $missing
