@@ -432,7 +432,7 @@ def cow_fault_figure():
     s.box(bx, ly, lw, 74, ["reuse: no copy", "last user of the frame:", "pte_mkwrite",
                            "(stats.reuses++)"], fill="#d7ecd0", stroke=USER_EDGE, size=11.5,
           bold_first=True)
-    s.box(bx + bw - lw, ly, lw, 74, ["copy", "pmm_alloc_uninit, memcpy 4 KiB,", "map the new frame W,",
+    s.box(bx + bw - lw, ly, lw, 74, ["copy", "new frame, memcpy 4 KiB,", "map the new frame W,",
                                      "pmm_decref(old)"], fill=NEW, stroke=KERNEL_EDGE, size=11.5,
           bold_first=True)
     jy = ly + 74 + 28
