@@ -263,13 +263,14 @@ static bool wait_matches(const struct proc *p, const struct proc *c, long pid)
     return c->pgid == -pid;
 }
 
-long sys_wait4(long pid, long ustatus, long options)
+long sys_wait4(long lpid, long ustatus, long options)
 {
     struct proc *p = proc_current();
+    int pid = (int)lpid; /* pid_t is an int, as on Linux */
     if (options & ~(long)(WNOHANG | WUNTRACED | WCONTINUED))
         return -EINVAL;
-    if (pid < -0x7fffffffL || pid > 0x7fffffffL)
-        return -ECHILD;
+    if (pid == -0x7fffffff - 1)
+        return -ESRCH; /* -pid would not fit: Linux says ESRCH */
     for (;;) {
         bool have_children = false;
         for (int i = 0; i < NPROC; i++) {
@@ -303,12 +304,13 @@ long sys_getppid(void)
     return parent ? parent->pid : 0;
 }
 
-long sys_kill(long pid, long sig)
+long sys_kill(long lpid, long lsig)
 {
     struct proc *self = proc_current();
+    int pid = (int)lpid, sig = (int)lsig; /* int parameters, as on Linux */
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
-    if (pid < -0x7fffffffL || pid > 0x7fffffffL)
+    if (pid == -0x7fffffff - 1)
         return -ESRCH;
     int found = 0;
     for (int i = 0; i < NPROC; i++) {
@@ -328,7 +330,7 @@ long sys_kill(long pid, long sig)
             continue;
         found++;
         if (sig)
-            proc_signal(q, (int)sig);
+            proc_signal(q, sig);
     }
     return found ? 0 : -ESRCH;
 }
