@@ -1,9 +1,7 @@
-# tools/fuzz.mk - `make fuzz`: boot /bin/syzfuzz as pid 1 for a long run of
-# random system calls, FUZZ_ROUNDS rounds (seeds FUZZ_SEED, FUZZ_SEED+1, ...)
-# of FUZZ_N calls each. FUZZ_FLAGS=-m adds memory pressure, FUZZ_FLAGS=-v
-# prints every call; FORK=copy fuzzes the eager fork. The serial log is
-# $(B)/fuzz.log. Passes only if every round passed and the kernel neither
-# panicked nor hung (no end within FUZZ_TIMEOUT seconds).
+# tools/fuzz.mk - `make fuzz`: /bin/syzfuzz as pid 1 for FUZZ_ROUNDS rounds
+# (seeds FUZZ_SEED, FUZZ_SEED+1, ...) of FUZZ_N calls; FUZZ_FLAGS=-m adds
+# memory pressure, -v prints each call; FORK=copy fuzzes the eager fork. Log in
+# $(B)/fuzz.log; fails on a panic, a hang (FUZZ_TIMEOUT s) or a failed round.
 #
 #   make fuzz                                    40 x 50,000 calls, a few minutes
 #   make fuzz FUZZ_SEED=77 FUZZ_ROUNDS=1 FUZZ_N=3000 FUZZ_FLAGS=-v   replay one round

@@ -1,10 +1,9 @@
 /*
- * forbidden_test.c - every forbidden thing a ring-3 program can try, each in
- * its own forked child: kernel memory, kernel text, executing data, writing
- * code, privileged instructions, non-canonical addresses, the stack limit,
- * arithmetic traps. Each child must die by the signal Linux would send
- * (checked on a Linux host: this file also builds and passes there), and the
- * kernel must carry on. Signal cases extend signal_test.c; no handler needed.
+ * forbidden_test.c - 75 forbidden things a ring-3 program can try (kernel
+ * memory and text, executing data, writing code, privileged instructions,
+ * non-canonical addresses, the stack limit, traps), each in a forked child
+ * that must die by the signal Linux sends; the file also builds and passes on
+ * Linux, which is how the expectations were checked. Extends signal_test.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -334,7 +333,7 @@ struct forbidden {
     const char *what;
     void (*fn)(void);
     int sig;
-    int cpu_alt; /* another signal a CPU (emulator) may give instead; 0 = none */
+    int cpu_alt; /* what an emulated CPU gives instead (see the table); 0 = none */
 };
 
 static const struct forbidden cases[] = {
@@ -442,8 +441,8 @@ static void expect_killed(const struct forbidden *c)
     if (WIFSIGNALED(status) && WTERMSIG(status) == c->sig)
         return;
     if (WIFSIGNALED(status) && WTERMSIG(status) == c->cpu_alt && c->cpu_alt) {
-        printf("# note: %s: this CPU gives %s, as it decodes the instruction differently\n",
-               c->what, sig_name(c->cpu_alt));
+        printf("# note: %s: %s, which this CPU (QEMU's TCG) gives instead of %s\n", c->what,
+               sig_name(c->cpu_alt), sig_name(c->sig));
         return;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == NO_TRAP) {

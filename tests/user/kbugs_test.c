@@ -1,9 +1,8 @@
 /*
- * kbugs_test.c - one minimal reproduction per kernel bug that the hardening
- * work (fuzzer, forbidden_test, reading the code) found, each checked against
- * what Linux does with the same call. A case fails until the kernel is fixed
- * and stays afterwards as a regression test. The file builds and passes on
- * a Linux host too (paths under /bin are real files there as well).
+ * kbugs_test.c - one minimal reproduction per kernel bug found while
+ * hardening, each checked against what Linux does with the same call (the
+ * file builds and passes on a Linux host). A case fails until the kernel is
+ * fixed, then stays as a regression test.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,8 @@
 /*
- * oom_test.c - memory exhausted on purpose. Children break copy-on-write
- * sharing of more memory than the machine has: some die by SIGKILL (out of
- * memory, in a user write or in the kernel's own copy for read()), the rest
- * and their parent carry on with correct data. Then fork, pipe, brk, exec and
- * stack growth with only a handful of frames left. Every frame comes back.
+ * oom_test.c - memory exhausted on purpose: children break copy-on-write
+ * sharing of more memory than there is, some die by SIGKILL (in a user write
+ * or in the kernel's copy for read()), the rest and their parent go on with
+ * the right data; then fork, pipe, brk and exec with 0-96 frames left.
  */
 #include <errno.h>
 #include <signal.h>

@@ -1,9 +1,8 @@
 /*
- * stress_test.c - many processes at once and many in a row: a fork bomb that
- * branches until the process table is full (refused with EAGAIN, every
- * process reaped by its own parent), 10,000 fork/exit/wait cycles, and a
- * crowd of processes writing random patterns into pages they first shared,
- * by stores and through read(), checking every page. Frames come back each time.
+ * stress_test.c - a fork bomb that fills the process table (refused with
+ * EAGAIN, every process reaped by its own parent), 10,000 fork/exit/wait
+ * cycles, and a crowd of processes writing random patterns into pages they
+ * shared, by stores and through read(), checking every word. Frames come back.
  */
 #include <errno.h>
 #include <stdint.h>
