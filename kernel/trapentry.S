@@ -97,6 +97,11 @@ trap_stubs:                         /* uint64_t trap_stubs[48] */
  */
     .balign 16
 trap_common:
+    /* Known kernel flags (the interrupted ones are saved in the iret frame):
+     * above all AC clear, or a program that set it would switch SMAP off for
+     * the handler. Interrupt gates clear IF and TF, not AC or DF. */
+    pushq $2
+    popfq
     testb $3, 24(%rsp)              /* saved CS: from ring 3? */
     jz 1f
     swapgs
