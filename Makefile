@@ -54,6 +54,9 @@ include user/user.mk
 # Quiet by default; `make V=1` shows every command.
 Q := $(if $(V),,@)
 
+# A fresh machine gets its compiler and tools before the first object is built.
+$(KOBJ): | deps
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
