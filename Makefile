@@ -88,14 +88,16 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
 		{ echo "error: function addresses moved between the two links"; exit 1; }
 
 # The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
-# $(B)/NAME.cmdline (NAME = run, test or crash) is rewritten only when it changes.
+# $(B)/NAME.cmdline (NAME = run, test, crash or overflow) is rewritten only when it changes.
 # make run INIT=/bin/NAME ARGS="a b" boots straight into that program as pid 1;
 # FORK=copy selects the eager-copy fork; COWTRACE=1 traces every COW fault.
 RUN_CMDLINE := $(strip $(CMDLINE) $(if $(FORK),fork=$(FORK)) $(if $(COWTRACE),cowtrace) \
 	$(if $(INIT),init=$(INIT)) $(if $(ARGS),-- $(ARGS)))
 TEST_CMDLINE := $(strip test $(CMDLINE))
 CRASH_CMDLINE := test crash=pagefault
-iso_cmdline = $(if $(filter test,$(1)),$(TEST_CMDLINE),$(if $(filter crash,$(1)),$(CRASH_CMDLINE),$(RUN_CMDLINE)))
+OVERFLOW_CMDLINE := test crash=stackoverflow
+iso_cmdline = $(if $(filter test,$(1)),$(TEST_CMDLINE),$(if $(filter crash,$(1)),$(CRASH_CMDLINE),\
+	$(if $(filter overflow,$(1)),$(OVERFLOW_CMDLINE),$(RUN_CMDLINE))))
 
 $(B)/%.cmdline: FORCE
 	@mkdir -p $(B)
@@ -118,6 +120,9 @@ $(B)/cowos-test.iso: $(B)/kernel.elf $(INITRD) $(B)/test.cmdline iso/grub.cfg.in
 # The panic check's image: the kernel faults on purpose and must panic cleanly.
 $(B)/cowos-crash.iso: $(B)/kernel.elf $(INITRD) $(B)/crash.cmdline iso/grub.cfg.in | deps
 	$(call make_iso,crash,$@)
+# The stack-overflow check's image: the kernel overflows its stack on purpose.
+$(B)/cowos-overflow.iso: $(B)/kernel.elf $(INITRD) $(B)/overflow.cmdline iso/grub.cfg.in | deps
+	$(call make_iso,overflow,$@)
 
 deps:
 	@sh tools/deps.sh
@@ -135,8 +140,9 @@ export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
 run: deps $(B)/cowos.iso
 	@sh tools/run.sh $(B)/cowos.iso
 
-test: deps $(B)/cowos-test.iso $(B)/cowos-crash.iso
-	@HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log $(B)/cowos-crash.iso $(B)/crash.log
+test: deps $(B)/cowos-test.iso $(B)/cowos-crash.iso $(B)/cowos-overflow.iso
+	@HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
+		OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log $(B)/cowos-crash.iso $(B)/crash.log
 
 debug: deps $(B)/cowos.iso
 	@echo "QEMU paused with its GDB stub on port $(GDBPORT); run 'make gdb' in another terminal."

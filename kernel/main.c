@@ -6,7 +6,8 @@
  * user test runner; "init=/bin/NAME" picks pid 1 (default /bin/init); words
  * after "--" are pid 1's arguments; "fork=copy" makes fork copy eagerly instead
  * of copy-on-write; "cowtrace" prints a line per COW fault; "crash=pagefault"
- * deliberately faults to show (and test) the panic screen.
+ * and "crash=stackoverflow" deliberately fault to show (and test) the panic
+ * screen and the double-fault report.
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -55,6 +56,19 @@ static void print_banner(void)
 static __attribute__((noinline)) void crash_on_purpose(void)
 {
     *(volatile uint64_t *)0xffff900000000000UL = 1;
+}
+
+/* A deliberate kernel stack overflow into the guard page: the double fault,
+ * on its own stack, must report it (the stack-overflow check). */
+static volatile bool keep_recursing = true; /* the compiler cannot see the end coming */
+
+static __attribute__((noinline)) int overflow_on_purpose(int depth)
+{
+    volatile char frame[256];
+    frame[0] = (char)depth;
+    if (!keep_recursing)
+        return 0;
+    return overflow_on_purpose(depth + 1) + frame[0]; /* not a tail call */
 }
 
 /* pid 1's argv: its path's base name, then the words after "--". */
@@ -115,6 +129,8 @@ void kmain(paddr_t mbi_paddr)
     char word[32];
     if (cmdline_value("crash", word, sizeof(word)) && strcmp(word, "pagefault") == 0)
         crash_on_purpose();
+    if (cmdline_value("crash", word, sizeof(word)) && strcmp(word, "stackoverflow") == 0)
+        overflow_on_purpose(0);
     if (cmdline_has("test")) {
         ktest_run_all();
         if (initrd_lookup("/tests/runner", NULL, NULL) != 0)

@@ -7,6 +7,8 @@
 # 2. With CRASH_ISO ("test crash=pagefault"): the panic check, counted as one
 #    more test. The kernel must fault on purpose and panic (QEMU status 5),
 #    its panic screen naming the page fault, CR2, and kmain in the backtrace.
+# 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
+#    that overflows a kernel stack on purpose; the double fault must report it.
 # 3. With GDBCHECK_BUILD set in the environment (make test sets it): the GDB
 #    check, tools/gdbcheck.sh, each of its checks counted as one more test.
 # 4. With HOSTCHECK set (make test sets it to the command): the user library's
@@ -136,6 +138,40 @@ if [ -n "$crash_iso" ]; then
         f=$((f + 1))
     fi
     echo "test.sh: kernel tests $kernel_p passed, $kernel_f failed; panic check $([ -z "$why" ] && echo passed || echo failed)"
+fi
+
+# ---- 2b. the stack-overflow check (only when make test sets OVERFLOW_ISO) --
+# "test crash=stackoverflow": the kernel recurses into its stack's guard page.
+# The double fault must arrive on its own stack and say so, then panic.
+if [ -n "${OVERFLOW_ISO:-}" ]; then
+    n=$((p + f + 1))
+    name="panic_check_kernel_stack_overflow"
+    echo "test.sh: stack-overflow check: booting $OVERFLOW_ISO (\"test crash=stackoverflow\"); log in $OVERFLOW_LOG"
+    boot "$OVERFLOW_ISO" "$OVERFLOW_LOG" quiet
+    why=""
+    if timed_out; then
+        why="$why
+# timed out after ${limit} s"
+    elif [ "$qstatus" != 5 ]; then
+        why="$why
+# expected QEMU exit status 5 (panic), got $qstatus (1 or 0: no panic; a reboot or triple fault otherwise)"
+    fi
+    grep -qi 'double fault' "$OVERFLOW_LOG" || why="$why
+# no \"double fault\" in the log"
+    grep -qi 'stack overflow' "$OVERFLOW_LOG" || why="$why
+# no \"stack overflow\" in the log"
+    grep -qw overflow_on_purpose "$OVERFLOW_LOG" || why="$why
+# no backtrace line naming overflow_on_purpose"
+    if [ -z "$why" ]; then
+        echo "ok $n $name"
+        p=$((p + 1))
+    else
+        echo "# the last lines of $OVERFLOW_LOG:"
+        tail -n 30 "$OVERFLOW_LOG" | sed 's/^/#   /'
+        echo "${why#?}"
+        echo "not ok $n $name"
+        f=$((f + 1))
+    fi
 fi
 
 # ---- 3. the GDB check (only when make test sets GDBCHECK_BUILD) -----------
