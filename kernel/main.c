@@ -127,10 +127,12 @@ void kmain(paddr_t mbi_paddr)
     print_banner();
 
     char word[32];
-    if (cmdline_value("crash", word, sizeof(word)) && strcmp(word, "pagefault") == 0)
-        crash_on_purpose();
-    if (cmdline_value("crash", word, sizeof(word)) && strcmp(word, "stackoverflow") == 0)
-        overflow_on_purpose(0);
+    if (cmdline_value("crash", word, sizeof(word))) {
+        if (strcmp(word, "pagefault") == 0)
+            crash_on_purpose();
+        if (strcmp(word, "stackoverflow") == 0)
+            overflow_on_purpose(0);
+    }
     if (cmdline_has("test")) {
         ktest_run_all();
         if (initrd_lookup("/tests/runner", NULL, NULL) != 0)

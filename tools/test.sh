@@ -106,48 +106,11 @@ fi
 kernel_p=$p
 kernel_f=$f
 
-# ---- 2. the panic check -------------------------------------------------
-if [ -n "$crash_iso" ]; then
-    n=$((p + f + 1))
-    name="panic_check_pagefault"
-    echo "test.sh: panic check: booting $crash_iso (\"test crash=pagefault\"); log in $crash_log"
-    boot "$crash_iso" "$crash_log" quiet
-    why=""
-    if timed_out; then
-        why="$why
-# timed out after ${limit} s"
-    elif [ "$qstatus" != 5 ]; then
-        why="$why
-# expected QEMU exit status 5 (panic), got $qstatus"
-    fi
-    grep -qi 'page fault' "$crash_log" || why="$why
-# no \"page fault\" in the log"
-    grep -qi 'cr2' "$crash_log" || why="$why
-# no \"CR2\" (in any case) in the log"
-    # A backtrace line: an address of 8+ hex digits and the word kmain.
-    grep -v 'panic:' "$crash_log" | grep -E '[0-9a-fA-F]{8}' | grep -qw kmain || why="$why
-# no backtrace line naming kmain"
-    if [ -z "$why" ]; then
-        echo "ok $n $name"
-        p=$((p + 1))
-    else
-        echo "# the last lines of $crash_log:"
-        tail -n 30 "$crash_log" | sed 's/^/#   /'
-        echo "${why#?}"
-        echo "not ok $n $name"
-        f=$((f + 1))
-    fi
-    echo "test.sh: kernel tests $kernel_p passed, $kernel_f failed; panic check $([ -z "$why" ] && echo passed || echo failed)"
-fi
-
-# ---- 2b. the stack-overflow check (only when make test sets OVERFLOW_ISO) --
-# "test crash=stackoverflow": the kernel recurses into its stack's guard page.
-# The double fault must arrive on its own stack and say so, then panic.
-if [ -n "${OVERFLOW_ISO:-}" ]; then
-    n=$((p + f + 1))
-    name="panic_check_kernel_stack_overflow"
-    echo "test.sh: stack-overflow check: booting $OVERFLOW_ISO (\"test crash=stackoverflow\"); log in $OVERFLOW_LOG"
-    boot "$OVERFLOW_ISO" "$OVERFLOW_LOG" quiet
+# ---- helpers for the boots that must panic ---------------------------------
+# expect_panic ISO LOG: boot an image that panics on purpose; $why collects
+# what went wrong ("" so far when QEMU ended with status 5, the panic exit).
+expect_panic() {
+    boot "$1" "$2" quiet
     why=""
     if timed_out; then
         why="$why
@@ -156,22 +119,55 @@ if [ -n "${OVERFLOW_ISO:-}" ]; then
         why="$why
 # expected QEMU exit status 5 (panic), got $qstatus (1 or 0: no panic; a reboot or triple fault otherwise)"
     fi
-    grep -qi 'double fault' "$OVERFLOW_LOG" || why="$why
-# no \"double fault\" in the log"
-    grep -qi 'stack overflow' "$OVERFLOW_LOG" || why="$why
-# no \"stack overflow\" in the log"
-    grep -qw overflow_on_purpose "$OVERFLOW_LOG" || why="$why
-# no backtrace line naming overflow_on_purpose"
+}
+
+# log_has LOG PATTERN WHAT: add "no WHAT in the log" to $why unless an
+# (extended, case-insensitive) PATTERN matches a line of LOG.
+log_has() {
+    grep -qiE "$2" "$1" || why="$why
+# no $3 in the log"
+}
+
+# panic_verdict N NAME LOG: print the verdict of test N and count it.
+panic_verdict() {
     if [ -z "$why" ]; then
-        echo "ok $n $name"
+        echo "ok $1 $2"
         p=$((p + 1))
     else
-        echo "# the last lines of $OVERFLOW_LOG:"
-        tail -n 30 "$OVERFLOW_LOG" | sed 's/^/#   /'
+        echo "# the last lines of $3:"
+        tail -n 30 "$3" | sed 's/^/#   /'
         echo "${why#?}"
-        echo "not ok $n $name"
+        echo "not ok $1 $2"
         f=$((f + 1))
     fi
+}
+
+# ---- 2. the panic check -------------------------------------------------
+if [ -n "$crash_iso" ]; then
+    n=$((p + f + 1))
+    echo "test.sh: panic check: booting $crash_iso (\"test crash=pagefault\"); log in $crash_log"
+    expect_panic "$crash_iso" "$crash_log"
+    log_has "$crash_log" 'page fault' '"page fault"'
+    log_has "$crash_log" 'cr2' '"CR2" (in any case)'
+    # A backtrace line: an address of 8+ hex digits and the word kmain.
+    grep -v 'panic:' "$crash_log" | grep -E '[0-9a-fA-F]{8}' | grep -qw kmain || why="$why
+# no backtrace line naming kmain in the log"
+    panic_verdict "$n" panic_check_pagefault "$crash_log"
+    echo "test.sh: kernel tests $kernel_p passed, $kernel_f failed; panic check $([ -z "$why" ] && echo passed || echo failed)"
+fi
+
+# ---- 2b. the stack-overflow check (only when make test sets OVERFLOW_ISO) --
+# "test crash=stackoverflow": the kernel recurses into its stack's guard page.
+# The double fault must arrive on its own stack and say so, then panic.
+if [ -n "${OVERFLOW_ISO:-}" ]; then
+    n=$((p + f + 1))
+    echo "test.sh: stack-overflow check: booting $OVERFLOW_ISO (\"test crash=stackoverflow\"); log in $OVERFLOW_LOG"
+    expect_panic "$OVERFLOW_ISO" "$OVERFLOW_LOG"
+    log_has "$OVERFLOW_LOG" 'double fault' '"double fault"'
+    log_has "$OVERFLOW_LOG" 'stack overflow' '"stack overflow"'
+    grep -qw overflow_on_purpose "$OVERFLOW_LOG" || why="$why
+# no backtrace line naming overflow_on_purpose in the log"
+    panic_verdict "$n" panic_check_kernel_stack_overflow "$OVERFLOW_LOG"
 fi
 
 # ---- 3. the GDB check (only when make test sets GDBCHECK_BUILD) -----------
