@@ -41,7 +41,10 @@
                              next reading (write to buf once first when measuring) */
 #define SYS_cowtrace 26   /* (int on: 1 on, 0 off, -1 query) -> the previous setting */
 #define SYS_vmmap 27      /* (pid (0 = self), struct cowos_vmentry *buf, max) -> pages mapped (may exceed max) */
-#define SYS_COUNT 28
+/* Numbers being added (one block per subsystem, so parallel work never
+ * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
+#define SYS_COUNT 64 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
 #define COWOS_SC_CLK_TCK 2
