@@ -434,3 +434,8 @@ long sys_lseek(long fd, long offset, long whence)
         return -ESPIPE;
     return f->ops->lseek(f, offset, (int)whence);
 }
+
+const struct initrd_node *file_initrd_node(const struct file *f)
+{
+    return f->ops == &rdfile_ops ? f->priv : NULL;
+}

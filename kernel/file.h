@@ -161,4 +161,9 @@ long sys_open(long path, long flags);
 long sys_getdents(long fd, long buf, long count);
 long sys_lseek(long fd, long offset, long whence);
 
+/* The initrd file behind f, for mmap; NULL if f is anything else (a pipe,
+ * the console, a directory), which mmap refuses with ENODEV. */
+struct initrd_node;
+const struct initrd_node *file_initrd_node(const struct file *f);
+
 #endif

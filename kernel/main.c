@@ -25,6 +25,7 @@
 #include "mm/cow.h"
 #include "mm/fault.h"
 #include "mm/kheap.h"
+#include "mm/vma.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
@@ -117,6 +118,7 @@ void kmain(paddr_t mbi_paddr)
     proc_init();
     fork_init();
     cow_set_trace(cmdline_has("cowtrace"));
+    vma_init(); /* the zero frame */
     fault_init();
     timer_init();
     timer_set_tick_hook(sched_tick);

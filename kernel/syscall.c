@@ -15,6 +15,7 @@
 #include "kernel/trap.h"
 #include "mm/cow.h"
 #include "mm/memlayout.h"
+#include "mm/mmap.h"
 #include "mm/pmm.h"
 #include "mm/vmmap.h"
 #include "proc/brk.h"
@@ -40,6 +41,13 @@ typedef long (*syscall_fn)(const struct trapframe *tf);
     static long call_##f(const struct trapframe *tf)                                           \
     {                                                                                          \
         return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx);                                 \
+    }
+
+#define ARGS6(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx, (long)tf->r10, (long)tf->r8,    \
+                 (long)tf->r9);                                                                \
     }
 
 ARGS0(sys_fork)
@@ -69,6 +77,14 @@ ARGS1(sys_poweroff)
 ARGS1(sys_memstat)
 ARGS1(sys_cowtrace)
 ARGS3(sys_vmmap)
+ARGS6(sys_mmap)
+ARGS2(sys_munmap)
+ARGS3(sys_mprotect)
+ARGS3(sys_madvise)
+ARGS3(sys_msync)
+ARGS3(sys_vmareas)
+ARGS1(sys_mlockall)
+ARGS0(sys_munlockall)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -98,6 +114,14 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_memstat] = call_sys_memstat,
     [SYS_cowtrace] = call_sys_cowtrace,
     [SYS_vmmap] = call_sys_vmmap,
+    [SYS_mmap] = call_sys_mmap,
+    [SYS_munmap] = call_sys_munmap,
+    [SYS_mprotect] = call_sys_mprotect,
+    [SYS_madvise] = call_sys_madvise,
+    [SYS_msync] = call_sys_msync,
+    [SYS_vmareas] = call_sys_vmareas,
+    [SYS_mlockall] = call_sys_mlockall,
+    [SYS_munlockall] = call_sys_munlockall,
 };
 
 void syscall_init(void) { cpu_init(); }

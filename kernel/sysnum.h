@@ -41,6 +41,14 @@
                              next reading (write to buf once first when measuring) */
 #define SYS_cowtrace 26   /* (int on: 1 on, 0 off, -1 query) -> the previous setting */
 #define SYS_vmmap 27      /* (pid (0 = self), struct cowos_vmentry *buf, max) -> pages mapped (may exceed max) */
+#define SYS_mmap 32       /* (addr, len, prot, flags, fd, offset) -> address */
+#define SYS_munmap 33     /* (addr, len) */
+#define SYS_mprotect 34   /* (addr, len, prot) */
+#define SYS_madvise 35    /* (addr, len, advice) */
+#define SYS_msync 36      /* (addr, len, flags) */
+#define SYS_vmareas 37    /* (pid (0 = self), struct cowos_vmarea *buf, max) -> areas (may exceed max) */
+#define SYS_mlockall 38   /* (flags) */
+#define SYS_munlockall 39 /* () */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
  * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
@@ -52,6 +60,44 @@
 #define COWOS_SC_NPROCESSORS_ONLN 84
 #define COWOS_SC_PHYS_PAGES 85
 #define COWOS_SC_AVPHYS_PAGES 86
+
+/* mmap, mprotect, madvise and msync arguments: Linux's values. */
+#define COWOS_PROT_NONE 0x0
+#define COWOS_PROT_READ 0x1
+#define COWOS_PROT_WRITE 0x2
+#define COWOS_PROT_EXEC 0x4
+#define COWOS_MAP_SHARED 0x01
+#define COWOS_MAP_PRIVATE 0x02
+#define COWOS_MAP_SHARED_VALIDATE 0x03
+#define COWOS_MAP_FIXED 0x10
+#define COWOS_MAP_ANONYMOUS 0x20
+#define COWOS_MAP_DENYWRITE 0x0800
+#define COWOS_MAP_EXECUTABLE 0x1000
+#define COWOS_MAP_LOCKED 0x2000
+#define COWOS_MAP_NORESERVE 0x4000
+#define COWOS_MAP_POPULATE 0x8000
+#define COWOS_MAP_NONBLOCK 0x10000
+#define COWOS_MAP_STACK 0x20000
+#define COWOS_MAP_FIXED_NOREPLACE 0x100000
+#define COWOS_MADV_NORMAL 0
+#define COWOS_MADV_RANDOM 1
+#define COWOS_MADV_SEQUENTIAL 2
+#define COWOS_MADV_WILLNEED 3
+#define COWOS_MADV_DONTNEED 4
+#define COWOS_MADV_FREE 8
+#define COWOS_MADV_DONTFORK 10
+#define COWOS_MADV_DOFORK 11
+#define COWOS_MADV_WIPEONFORK 18
+#define COWOS_MADV_KEEPONFORK 19
+#define COWOS_MADV_COLD 20
+#define COWOS_MADV_POPULATE_READ 22
+#define COWOS_MADV_POPULATE_WRITE 23
+#define COWOS_MS_ASYNC 1
+#define COWOS_MS_INVALIDATE 2
+#define COWOS_MS_SYNC 4
+#define COWOS_MCL_CURRENT 1
+#define COWOS_MCL_FUTURE 2
+#define COWOS_MCL_ONFAULT 4
 
 /* One directory entry returned by SYS_getdents. */
 struct cowos_dirent {
@@ -75,7 +121,38 @@ struct cowos_memstat {
     unsigned long cow_fault_cycles; /* TSC cycles in the page-fault handler for COW faults
                                        (from the handler's entry to its return) */
     unsigned long cow_copy_cycles;  /* ... of which copying the 4 KiB pages */
+    /* Memory areas (mmap, the zero page, the page cache): */
+    unsigned long zero_page_maps;   /* reads of untouched private memory that mapped the zero frame */
+    unsigned long demand_zero_faults; /* first writes to private memory: a fresh zeroed frame, no copy */
+    unsigned long file_faults;      /* faults that mapped a page of a file (program or mmap) */
+    unsigned long pagecache_pages;  /* frames holding file pages right now */
+    unsigned long pagecache_hits;   /* file pages found in memory (shared with another mapper) */
+    unsigned long pagecache_fills;  /* file pages read in from the initrd */
+    unsigned long shared_anon_pages; /* frames of MAP_SHARED anonymous memory right now */
+    unsigned long shared_faults;    /* faults in MAP_SHARED areas */
+    unsigned long fork_pages_shared_mapping; /* pages fork gave the child as MAP_SHARED: no COW, no copy */
+    unsigned long areas;            /* memory areas in all processes right now */
 };
+
+/* One memory area (SYS_vmareas), as a line of Linux's /proc/PID/maps plus
+ * the page counts of its smaps. */
+struct cowos_vmarea {
+    unsigned long start, end;   /* [start, end) */
+    unsigned long prot;         /* COWOS_PROT_* */
+    unsigned long flags;        /* COWOS_VMA_* */
+    unsigned long offset;       /* in the file (0 for anonymous memory) */
+    unsigned long resident;     /* pages mapped now */
+    unsigned long shared;       /* ... whose frame someone else also holds (refcount > 1) */
+    unsigned long private_;     /* ... whose frame is this mapping's alone */
+    unsigned long cow;          /* ... marked copy-on-write */
+    unsigned long zero;         /* ... that are the shared zero frame */
+    char name[128];             /* a file's path, "[heap]", "[stack]", "[bss]", "[shared]" or "" */
+};
+#define COWOS_VMA_SHARED 0x10     /* MAP_SHARED */
+#define COWOS_VMA_GROWSDOWN 0x20  /* the stack */
+#define COWOS_VMA_DONTFORK 0x40   /* MADV_DONTFORK */
+#define COWOS_VMA_WIPEONFORK 0x80 /* MADV_WIPEONFORK */
+#define COWOS_VMA_FILE 0x1000     /* backed by a file */
 
 /* One mapped user page (SYS_vmmap). */
 struct cowos_vmentry {

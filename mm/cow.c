@@ -18,9 +18,11 @@
 #include "kernel/sysnum.h"
 #include "kernel/x86.h"
 #include "mm/memlayout.h"
+#include "mm/pagecache.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/uaccess.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
@@ -37,17 +39,18 @@ struct share {
     uint64_t pages;
 };
 
-/* Share every present page of one of the parent's page tables (the 2 MiB at
- * va) with the child: one table walk for the child per 512 pages. */
-static int share_table(vaddr_t va, pte_t *parent_pt, void *arg)
+/* Share the present pages pt[first..last) of one of the parent's page tables
+ * (the 2 MiB at table_va) with the child: one table walk for the child per
+ * table, not per page. */
+static int share_table(vaddr_t table_va, pte_t *parent_pt, int first, int last, void *arg)
 {
     struct share *sh = arg;
     pte_t *child_pt = NULL;
-    for (int i = 0; i < 512; i++) {
+    for (int i = first; i < last; i++) {
         pte_t pte = parent_pt[i];
         if (!pte_present(pte))
             continue;
-        if (!child_pt && !(child_pt = vmm_walk_alloc(sh->child, va)))
+        if (!child_pt && !(child_pt = vmm_walk_alloc(sh->child, table_va)))
             return -ENOMEM; /* nothing of this table was changed yet */
         if (pte_writable(pte) || pte_cow(pte)) {
             pte = pte_mkcow(pte); /* both sides now fault on write */
@@ -60,17 +63,19 @@ static int share_table(vaddr_t va, pte_t *parent_pt, void *arg)
     return 0;
 }
 
-int cow_share(struct vmspace *child, struct vmspace *parent)
+int cow_share(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end)
 {
     struct share sh = {child, 0};
-    int r = vmm_for_each_user_table(parent, share_table, &sh);
-    /* The parent may still have writable translations cached: drop them all
-     * (a CR3 reload flushes every non-global entry) before it runs again. */
-    if (vmm_is_active(parent))
-        write_cr3(read_cr3());
-    if (r == 0)
-        stats.fork_pages_shared += sh.pages;
+    int r = vmm_for_each_table_in(parent, start, end, share_table, &sh);
+    stats.fork_pages_shared += sh.pages;
     return r;
+}
+
+int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end,
+                   void *unused)
+{
+    (void)unused;
+    return cow_share(child, parent, start, end);
 }
 
 int cow_fault(struct vmspace *vs, vaddr_t va)
@@ -133,6 +138,20 @@ void cow_stats(struct cowos_memstat *out)
     out->cow_reuses = stats.reuses;
     out->cow_fault_cycles = stats.fault_cycles;
     out->cow_copy_cycles = stats.copy_cycles;
+    struct vma_stats v;
+    struct pagecache_stats pc;
+    vma_get_stats(&v);
+    pagecache_get_stats(&pc);
+    out->zero_page_maps = v.zero_page_maps;
+    out->demand_zero_faults = v.demand_zero_faults;
+    out->file_faults = v.file_faults;
+    out->pagecache_pages = pc.file_pages;
+    out->pagecache_hits = pc.hits;
+    out->pagecache_fills = pc.fills;
+    out->shared_anon_pages = pc.anon_pages;
+    out->shared_faults = v.shared_faults;
+    out->fork_pages_shared_mapping = v.fork_pages_shared_mapping;
+    out->areas = v.areas_now;
 }
 
 bool cow_set_trace(bool on)

@@ -11,15 +11,20 @@ struct vmspace;
 struct cowos_memstat;
 
 /*
- * Give child the same user pages as parent without copying any data frame.
- * Writable pages (and pages already copy-on-write) become read-only with
- * PTE_COW in both; read-only pages (program text) are shared read-only as
- * they are. Every shared frame gains one reference. The parent's stale TLB
- * entries are flushed. Returns 0, or -ENOMEM when a page-table page for the
- * child could not be had: then the child holds what it got so far (destroy
- * it), and the parent's pages stay copy-on-write, which is harmless.
+ * Give child the same user pages as parent in [start, end) (one private
+ * area) without copying any data frame. Writable pages (and pages already
+ * copy-on-write) become read-only with PTE_COW in both; read-only pages
+ * (program text, the zero frame) are shared read-only as they are. Every
+ * shared frame gains one reference. The caller flushes the parent's stale
+ * TLB entries (vma_fork does, once). Returns 0, or -ENOMEM when a
+ * page-table page for the child could not be had: then the child holds what
+ * it got so far (destroy it), and the parent's pages stay copy-on-write,
+ * which is harmless.
  */
-int cow_share(struct vmspace *child, struct vmspace *parent);
+int cow_share(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end);
+/* cow_share in the shape vma_fork calls for private areas. */
+int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end,
+                   void *unused);
 
 /*
  * Resolve a write to the copy-on-write page at va in vs: the last sharer

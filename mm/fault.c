@@ -1,11 +1,15 @@
 /*
- * fault.c - the page-fault handler: decode the error code and CR2, resolve
- * what the program is entitled to, kill it for the rest.
+ * fault.c - the page-fault handler: decode the error code and CR2, ask the
+ * area what the program is entitled to, resolve that, kill it for the rest.
  *
- * A fault from ring 3 never reaches panic: it is resolved (stack growth, a
- * copy-on-write break) or the process dies with SIGSEGV (SIGKILL if memory
- * ran out). A fault in ring 0 is a kernel bug, because the kernel touches
- * user memory only through the direct map in uaccess.c: the panic screen.
+ * The routing, in order: no area (and no stack to grow into it) is SIGSEGV;
+ * an area that forbids the access is SIGSEGV; a missing page is filled the
+ * way its area says (mm/vma.c, vma_fill); a write to the zero frame gets a
+ * fresh zeroed frame; a write to a copy-on-write page goes to mm/cow.c.
+ * A fault from ring 3 never reaches panic: it is resolved or the process
+ * dies (SIGBUS past the end of a mapped file, SIGKILL if memory ran out).
+ * A fault in ring 0 is a kernel bug, because the kernel touches user memory
+ * only through the direct map in uaccess.c: the panic screen.
  */
 #include "mm/fault.h"
 #include "kernel/errno.h"
@@ -16,51 +20,47 @@
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
 
-#define STACK_ZONE_LOW (USER_STACK_TOP - USER_STACK_MAX)
-
-/* Map one zeroed page of stack at va (which lies in the stack zone). */
-static int grow_stack(struct proc *p, vaddr_t va)
+int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access)
 {
-    paddr_t pa = pmm_alloc();
-    if (!pa)
-        return -ENOMEM;
-    vaddr_t page = page_round_down(va);
-    if (vmm_map(p->vs, page, pa, PTE_U | PTE_W | PTE_NX) < 0) {
-        pmm_decref(pa);
-        return -ENOMEM;
+    if (!p || !p->vs || !p->areas || va >= USER_TOP)
+        return -EFAULT;
+    struct vm_area *a = vma_find(p->areas, va);
+    if (!a && !(a = vma_grow_stack(p->areas, va)))
+        return -EFAULT;
+    if (!vma_allows(a, access))
+        return -EACCES;
+    pte_t *ptep = vmm_walk(p->vs, va);
+    if (!ptep || !pte_present(*ptep))
+        return vma_fill(p->areas, a, va, access == VMA_ACCESS_WRITE);
+    if (access == VMA_ACCESS_WRITE && !pte_writable(*ptep)) {
+        if (pte_addr(*ptep) == vma_zero_frame())
+            return vma_fill(p->areas, a, va, true); /* first write after reads */
+        if (pte_cow(*ptep))
+            return cow_fault(p->vs, va);
+        return -EACCES;
     }
-    if (page < p->stack_low)
-        p->stack_low = page;
-    return 0;
+    return 1; /* allowed as it is */
 }
 
 int fault_resolve(struct proc *p, vaddr_t va, bool write)
 {
-    if (!p || !p->vs || va >= USER_TOP)
-        return -EFAULT;
-    pte_t *ptep = vmm_walk(p->vs, va);
-    if (!ptep || !pte_present(*ptep)) {
-        if (va >= STACK_ZONE_LOW && va < USER_STACK_TOP)
-            return grow_stack(p, va);
-        return -EFAULT;
-    }
-    if (!pte_user(*ptep))
-        return -EFAULT;
-    if (write && !pte_writable(*ptep))
-        return pte_cow(*ptep) ? cow_fault(p->vs, va) : -EFAULT;
-    return 1; /* allowed as it is */
+    int r = fault_resolve_access(p, va, write ? VMA_ACCESS_WRITE : VMA_ACCESS_READ);
+    return r == -EACCES ? -EFAULT : r;
 }
 
 /* One phrase for what went wrong, for the kill message. */
-static const char *describe(uint64_t err, vaddr_t va)
+static const char *describe(uint64_t err, vaddr_t va, int r)
 {
     if (va >= USER_TOP)
         return "page fault: access to a kernel or non-user address";
-    if (!(err & PF_P))
+    if (r == -ENXIO)
+        return "bus error: access beyond the end of a mapped file";
+    if (r == -EFAULT)
         return (err & PF_I)   ? "page fault: instruction fetch from an unmapped address"
                : (err & PF_W) ? "page fault: write to an unmapped address"
                               : "page fault: read of an unmapped address";
@@ -79,18 +79,20 @@ static void page_fault(struct trapframe *tf)
     if (!trap_from_user(tf) || (err & PF_RSVD))
         panic_trap(tf); /* the kernel's own bug, or corrupt page tables */
     struct proc *p = proc_current();
+    enum vma_access access = (err & PF_I)   ? VMA_ACCESS_EXEC
+                             : (err & PF_W) ? VMA_ACCESS_WRITE
+                                            : VMA_ACCESS_READ;
     /*
-     * No resolution makes an instruction fetch legal: every page we could
-     * supply on demand (stack, copy-on-write data) is no-execute. And a fault
-     * on a page whose entry already allows the access (r == 1) cannot be fixed
-     * by returning: it would fault again forever. That is an implicit
-     * supervisor access (QEMU reads an iretq frame that way, and SMAP refuses
-     * it) or the like, and the program dies for it.
+     * A fault on a page whose entry already allows the access (r == 1)
+     * cannot be fixed by returning: it would fault again forever. That is an
+     * implicit supervisor access (QEMU reads an iretq frame that way, and
+     * SMAP refuses it) or the like, and the program dies for it.
      */
-    bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W);
-    int r = (err & PF_I) ? -EFAULT : fault_resolve(p, va, (err & PF_W) != 0);
+    pte_t *e = p && p->vs && va < USER_TOP ? vmm_walk(p->vs, va) : NULL;
+    bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W) && e && pte_cow(*e);
+    int r = fault_resolve_access(p, va, access);
     if (r == 1)
-        r = -EFAULT;
+        r = -EACCES;
     if (r == 0) {
         if (cow_write)
             cow_count_fault_cycles(rdtsc() - t0);
@@ -98,7 +100,7 @@ static void page_fault(struct trapframe *tf)
     }
     if (r == -ENOMEM)
         proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
-    proc_kill_fault(SIGSEGV, describe(err, va), va);
+    proc_kill_fault(r == -ENXIO ? SIGBUS : SIGSEGV, describe(err, va, r), va);
 }
 
 void fault_init(void) { trap_set_handler(T_PGFLT, page_fault); }

@@ -5,6 +5,7 @@
 #define MM_FAULT_H
 
 #include "kernel/types.h"
+#include "mm/vma.h"
 
 struct proc;
 struct trapframe;
@@ -20,13 +21,20 @@ struct trapframe;
 void fault_init(void);
 
 /*
- * Make va accessible to p for a read or write, if the program is entitled to
- * it: grow the stack into its zone, or resolve a write to a copy-on-write
+ * Make va accessible to p for a read or write, if an area of p allows it:
+ * fill a missing page as its area says, grow the stack into its zone,
+ * replace the zero frame on a write, or resolve a write to a copy-on-write
  * page. Returns 0 when resolving it made the access possible, 1 when the
  * page tables allowed it already (nothing to do), -EFAULT when the program
- * has no right to it, -ENOMEM when memory ran out while resolving it.
+ * has no right to it, -ENXIO when the page lies past the end of a mapped
+ * file (SIGBUS), -ENOMEM when memory ran out while resolving it.
  * Shared by the fault handler and by uaccess (the kernel's user copies).
  */
 int fault_resolve(struct proc *p, vaddr_t va, bool write);
+
+/* The routing itself, for any access (the fault handler passes instruction
+ * fetches too): the same results, but -EACCES when an area forbids the
+ * access and -EFAULT only when no area covers va. */
+int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access) __attribute__((noinline));
 
 #endif

@@ -278,6 +278,77 @@ int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg)
     return vmm_for_each_user_table(vs, each_page_of_table, &w);
 }
 
+/*
+ * The ranged walk: every present last-level table that overlaps [start, end),
+ * skipping missing upper-level tables whole. fn sees the entries
+ * pt[first..last) that lie inside the range.
+ */
+int vmm_for_each_table_in(struct vmspace *vs, vaddr_t start, vaddr_t end, vmm_range_fn fn,
+                          void *arg)
+{
+    const pte_t *pml4 = table_at(vs->pml4);
+    if (end > USER_TOP)
+        end = USER_TOP;
+    vaddr_t va = page_round_down(start);
+    while (va < end) {
+        const pte_t *e4 = &pml4[PML4_INDEX(va)];
+        if (!pte_present(*e4)) {
+            va = (va | ((1UL << 39) - 1)) + 1;
+            continue;
+        }
+        const pte_t *e3 = &table_at(pte_addr(*e4))[PDPT_INDEX(va)];
+        if (!pte_present(*e3)) {
+            va = (va | ((1UL << 30) - 1)) + 1;
+            continue;
+        }
+        const pte_t *e2 = &table_at(pte_addr(*e3))[PD_INDEX(va)];
+        vaddr_t table_va = va & ~(HUGE_PAGE_SIZE - 1);
+        if (pte_present(*e2) && !(*e2 & PTE_PS)) {
+            int first = (int)PT_INDEX(va);
+            int last = end - table_va >= HUGE_PAGE_SIZE ? 512
+                                                        : (int)((end - table_va + PAGE_SIZE - 1) >> PAGE_SHIFT);
+            int r = fn(table_va, table_at(pte_addr(*e2)), first, last, arg);
+            if (r)
+                return r;
+        }
+        va = table_va + HUGE_PAGE_SIZE;
+    }
+    return 0;
+}
+
+struct unmap_range {
+    struct vmspace *vs;
+    uint64_t pages;
+};
+
+static int unmap_in_table(vaddr_t table_va, pte_t *pt, int first, int last, void *arg)
+{
+    struct unmap_range *u = arg;
+    for (int i = first; i < last; i++) {
+        if (!pte_present(pt[i]))
+            continue;
+        paddr_t pa = pte_addr(pt[i]);
+        pt[i] = 0;
+        if (u->pages < 32)
+            vmm_invalidate(u->vs, table_va + (vaddr_t)i * PAGE_SIZE);
+        u->pages++;
+        if (pmm_is_managed(pa))
+            pmm_decref(pa);
+    }
+    if (table_empty(pt))
+        prune(u->vs, table_va);
+    return 0;
+}
+
+uint64_t vmm_unmap_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
+{
+    struct unmap_range u = {vs, 0};
+    vmm_for_each_table_in(vs, start, end, unmap_in_table, &u);
+    if (u.pages >= 32 && vmm_is_active(vs))
+        write_cr3(read_cr3()); /* cheaper than one invlpg per page from here on */
+    return u.pages;
+}
+
 uint64_t vmm_pt_pages_in_use(void) { return pt_pages_in_use; }
 
 /* ---- building the kernel's tables at boot ---- */

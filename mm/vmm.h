@@ -74,6 +74,20 @@ int vmm_for_each_user_page(struct vmspace *vs, vmm_page_fn fn, void *arg);
 typedef int (*vmm_table_fn)(vaddr_t va, pte_t *pt, void *arg);
 int vmm_for_each_user_table(struct vmspace *vs, vmm_table_fn fn, void *arg);
 
+/*
+ * The same for the part of the user half in [start, end) (page-aligned):
+ * fn(table_va, pt, first, last, arg) for every present last-level table
+ * that overlaps it, where pt[first..last) are the entries inside the range.
+ * Missing tables are skipped whole, so a sparse range costs little.
+ */
+typedef int (*vmm_range_fn)(vaddr_t table_va, pte_t *pt, int first, int last, void *arg);
+int vmm_for_each_table_in(struct vmspace *vs, vaddr_t start, vaddr_t end, vmm_range_fn fn,
+                          void *arg);
+/* Unmap every present page in [start, end) (page-aligned) of the user half:
+ * one reference dropped per page, tables left empty freed, stale TLB entries
+ * flushed. Returns the pages unmapped. */
+uint64_t vmm_unmap_range(struct vmspace *vs, vaddr_t start, vaddr_t end);
+
 /* Page-table pages allocated by all address spaces right now. */
 uint64_t vmm_pt_pages_in_use(void);
 

@@ -8,5 +8,9 @@
  * user pages of pid (0 = the caller), in address order. Returns how many
  * pages are mapped (possibly more than max), -ESRCH, -EINVAL or -EFAULT. */
 long sys_vmmap(long pid, long ubuf, long max);
+/* vmareas(pid, buf, max): fill up to max struct cowos_vmarea for the areas of
+ * pid (0 = the caller), in address order, with their page counts. Returns how
+ * many areas there are (possibly more than max), -ESRCH, -EINVAL or -EFAULT. */
+long sys_vmareas(long pid, long ubuf, long max);
 
 #endif

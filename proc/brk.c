@@ -1,21 +1,19 @@
 /*
  * brk.c - the program break: the end of the heap that sbrk/malloc grow.
- * [brk_start, page_round_up(brk)) is mapped writable and no-execute, page
- * by page, zero-filled when it grows; shrinking unmaps and frees.
+ *
+ * The heap is the area "[heap]", [brk_start, page_round_up(brk)): private
+ * anonymous memory, so growing it costs no frame until a page is touched
+ * (mm/vma.c fills it on demand), and shrinking unmaps and frees what was
+ * touched. Growth stops at BRK_LIMIT, a page short of any other area, and
+ * at more than all of RAM in one step (Linux's heuristic overcommit); brk then returns the old break, as Linux's brk does.
  */
 #include "proc/brk.h"
 #include "kernel/errno.h"
 #include "mm/memlayout.h"
-#include "mm/pmm.h"
-#include "mm/pte.h"
-#include "mm/vmm.h"
+#include "mm/vma.h"
 #include "proc/proc.h"
 
-static void unmap_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
-{
-    for (vaddr_t va = start; va < end; va += PAGE_SIZE)
-        vmm_unmap(vs, va);
-}
+const char brk_area_name[] = "[heap]";
 
 long sys_brk(long uaddr)
 {
@@ -24,16 +22,18 @@ long sys_brk(long uaddr)
     if (want < p->brk_start || want > BRK_LIMIT)
         return (long)p->brk; /* includes brk(0): just report the break */
     vaddr_t old_top = page_round_up(p->brk), new_top = page_round_up(want);
-    for (vaddr_t va = old_top; va < new_top; va += PAGE_SIZE) {
-        paddr_t pa = pmm_alloc();
-        if (!pa || vmm_map(p->vs, va, pa, PTE_U | PTE_W | PTE_NX) < 0) {
-            if (pa)
-                pmm_decref(pa);
-            unmap_range(p->vs, old_top, va); /* all or nothing */
+    if (new_top > old_top) {
+        /* As Linux: the new part and one page above it must be free. */
+        if (!vma_may_commit(new_top - old_top) ||
+            !vma_range_free(p->areas, old_top, new_top + PAGE_SIZE) ||
+            vma_map(p->areas, old_top, new_top, VMA_READ | VMA_WRITE, VMA_MAYWRITE, NULL, 0, 0,
+                    brk_area_name) < 0)
             return (long)p->brk;
-        }
+    } else if (new_top < old_top && vma_unmap(p->areas, new_top, old_top) < 0) {
+        return (long)p->brk;
     }
-    unmap_range(p->vs, new_top, old_top); /* when shrinking */
+    if (new_top > old_top && p->areas->lock_future)
+        vma_populate(p->areas, old_top, new_top, true); /* mlockall(MCL_FUTURE) */
     p->brk = want;
     return (long)want;
 }

@@ -3,11 +3,18 @@
  *
  * High-level flow of exec_replace: validate the ELF header and program
  * headers against the file's size and the user address range; build a whole
- * new address space (segments, then the argument stack); only when all of it
- * succeeded, swap it in and destroy the old one. A failed exec leaves the
- * caller exactly as it was. Permissions follow the segment flags: text
- * read-only and executable, everything else no-execute, only writable
- * segments writable. Page 0 is never mapped, so NULL dereferences fault.
+ * new address space as areas (segments, then the stack with the arguments);
+ * only when all of it succeeded, swap it in and destroy the old one. A
+ * failed exec leaves the caller exactly as it was.
+ *
+ * Nothing of the program is copied here: each segment becomes a private
+ * area backed by the file's page cache (mm/pagecache.c), its bss an
+ * anonymous area, so a page is read in when first touched, text frames are
+ * shared by every process running the program, and a write to a data page
+ * copies it from the cache (copy-on-write of a file page). Permissions follow
+ * the segment flags: text read-only and executable, everything else
+ * no-execute, only writable segments writable. Page 0 is never mapped, so
+ * NULL dereferences fault.
  */
 #include "proc/exec.h"
 #include "kernel/errno.h"
@@ -18,9 +25,11 @@
 #include "kernel/x86.h"
 #include "mm/kheap.h"
 #include "mm/memlayout.h"
+#include "mm/pagecache.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/uaccess.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/elf.h"
 #include "proc/proc.h"
@@ -28,7 +37,11 @@
 #define USER_IMAGE_TOP (USER_STACK_TOP - USER_STACK_MAX) /* segments end below the stack zone */
 #define MAX_PHDRS 64
 
-/* Copy bytes into a (fresh, not yet active) address space through the direct map. */
+static const char stack_area_name[] = "[stack]";
+static const char bss_area_name[] = "[bss]";
+
+/* Copy bytes into a (fresh, not yet active) address space through the direct
+ * map; the pages must be present and private (vma_populate made them). */
 static int write_into(struct vmspace *vs, vaddr_t va, const void *src, size_t n)
 {
     const uint8_t *s = src;
@@ -45,43 +58,53 @@ static int write_into(struct vmspace *vs, vaddr_t va, const void *src, size_t n)
     return 0;
 }
 
-static uint64_t segment_pte_flags(uint32_t pflags)
+static uint32_t segment_prot(uint32_t pflags)
 {
-    uint64_t f = PTE_U;
+    uint32_t prot = 0;
+    if (pflags & PF_R)
+        prot |= VMA_READ;
     if (pflags & PF_W)
-        f |= PTE_W;
-    if (!(pflags & PF_X))
-        f |= PTE_NX;
-    return f;
+        prot |= VMA_WRITE;
+    if (pflags & PF_X)
+        prot |= VMA_EXEC;
+    return prot ? prot : VMA_READ;
 }
 
-/* Map zeroed pages over [start, end) with flags; a page already mapped by
- * an earlier segment keeps its frame and gets the union of permissions. */
-static int map_zeroed(struct vmspace *vs, vaddr_t start, vaddr_t end, uint64_t flags)
+/*
+ * One PT_LOAD segment as areas: [vaddr, vaddr + filesz) a private view of
+ * the file from offset (the page holding the last file byte reads zeros
+ * after it when bss follows), the rest up to vaddr + memsz anonymous (bss).
+ * Segments may not share a page: the project's linker script aligns them.
+ */
+static int map_segment(struct vma_set *set, struct pagecache_obj *obj, const char *name,
+                       const struct elf64_phdr *ph)
 {
-    for (vaddr_t va = page_round_down(start); va < end; va += PAGE_SIZE) {
-        uint64_t old;
-        if (vmm_translate(vs, va, NULL, &old) == 0) {
-            uint64_t merged = (old | flags) & ~PTE_NX;
-            if ((old & PTE_NX) && (flags & PTE_NX))
-                merged |= PTE_NX;
-            vmm_protect(vs, va, merged & (PTE_U | PTE_W | PTE_NX));
-            continue;
-        }
-        paddr_t pa = pmm_alloc();
-        if (!pa)
-            return -ENOMEM;
-        if (vmm_map(vs, va, pa, flags) < 0) {
-            pmm_decref(pa);
-            return -ENOMEM;
-        }
+    uint32_t prot = segment_prot(ph->flags);
+    vaddr_t start = page_round_down(ph->vaddr);
+    vaddr_t file_end = ph->vaddr + ph->filesz;
+    vaddr_t file_top = page_round_up(file_end), top = page_round_up(ph->vaddr + ph->memsz);
+    if ((ph->vaddr & (PAGE_SIZE - 1)) != (ph->offset & (PAGE_SIZE - 1)))
+        return -ENOEXEC; /* a file page could not be mapped as it is */
+    if (!vma_range_free(set, start, top))
+        return -ENOEXEC;
+    int r = 0;
+    if (ph->filesz) {
+        vaddr_t zero_from = ph->memsz > ph->filesz && (file_end & (PAGE_SIZE - 1)) ? file_end : 0;
+        r = vma_map(set, start, file_top, prot, VMA_MAYWRITE, obj, page_round_down(ph->offset),
+                    zero_from, name);
+    } else {
+        file_top = start;
     }
-    return 0;
+    if (r == 0 && top > file_top)
+        r = vma_map(set, file_top, top, prot, VMA_MAYWRITE, NULL, 0, 0, bss_area_name);
+    return r;
 }
 
-static int load_segments(struct vmspace *vs, const uint8_t *image, size_t size, vaddr_t *entry,
+static int load_segments(struct vma_set *set, const struct initrd_node *file, vaddr_t *entry,
                          vaddr_t *image_end)
 {
+    const uint8_t *image = file->data;
+    size_t size = file->size;
     const struct elf64_ehdr *eh = (const struct elf64_ehdr *)image;
     if (size < sizeof(*eh) || eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
         eh->data != ELFDATA2LSB || eh->type != ET_EXEC || eh->machine != EM_X86_64 ||
@@ -91,24 +114,29 @@ static int load_segments(struct vmspace *vs, const uint8_t *image, size_t size, 
     if (eh->entry < PAGE_SIZE || eh->entry >= USER_IMAGE_TOP)
         return -ENOEXEC;
 
+    struct pagecache_obj *obj = pagecache_file(file);
+    if (!obj)
+        return -ENOMEM;
     vaddr_t top = 0;
-    for (int i = 0; i < eh->phnum; i++) {
+    int r = 0;
+    for (int i = 0; i < eh->phnum && r == 0; i++) {
         struct elf64_phdr ph;
         memcpy(&ph, image + eh->phoff + i * sizeof(ph), sizeof(ph)); /* may be unaligned */
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
         if (ph.filesz > ph.memsz || ph.offset > size || size - ph.offset < ph.filesz ||
             ph.vaddr < PAGE_SIZE || ph.vaddr >= USER_IMAGE_TOP ||
-            ph.memsz > USER_IMAGE_TOP - ph.vaddr)
-            return -ENOEXEC;
-        int r = map_zeroed(vs, ph.vaddr, ph.vaddr + ph.memsz, segment_pte_flags(ph.flags));
-        if (r < 0)
-            return r;
-        if (write_into(vs, ph.vaddr, image + ph.offset, ph.filesz) < 0)
-            return -ENOEXEC;
+            ph.memsz > USER_IMAGE_TOP - ph.vaddr) {
+            r = -ENOEXEC;
+            break;
+        }
+        r = map_segment(set, obj, file->path, &ph);
         top = MAX(top, ph.vaddr + ph.memsz);
     }
-    if (top == 0)
+    pagecache_put(obj); /* the areas hold their own references */
+    if (r < 0)
+        return r;
+    if (top == 0 || !vma_find(set, eh->entry))
         return -ENOEXEC;
     *entry = eh->entry;
     *image_end = page_round_up(top);
@@ -118,10 +146,10 @@ static int load_segments(struct vmspace *vs, const uint8_t *image, size_t size, 
 /*
  * The initial stack, from USER_STACK_TOP down: the argument strings, then
  * (16-byte aligned) argc, argv[0..argc-1], NULL, envp NULL, auxv AT_NULL.
+ * The stack area covers just the pages these need; it grows on faults.
  * Returns the initial rsp (pointing at argc) or 0 when out of memory.
  */
-static vaddr_t build_stack(struct vmspace *vs, char *const argv[], int argc, vaddr_t *argv_va,
-                           vaddr_t *stack_low)
+static vaddr_t build_stack(struct vma_set *set, char *const argv[], int argc, vaddr_t *argv_va)
 {
     size_t strings = 0;
     for (int i = 0; i < argc; i++)
@@ -129,8 +157,10 @@ static vaddr_t build_stack(struct vmspace *vs, char *const argv[], int argc, vad
     size_t words = 1 + (size_t)argc + 1 + 1 + 2;
     vaddr_t str_va = USER_STACK_TOP - strings;
     vaddr_t sp = (str_va - words * 8) & ~15UL;
-    *stack_low = page_round_down(sp);
-    if (map_zeroed(vs, *stack_low, USER_STACK_TOP, PTE_U | PTE_W | PTE_NX) < 0)
+    vaddr_t low = page_round_down(sp);
+    if (vma_map(set, low, USER_STACK_TOP, VMA_READ | VMA_WRITE, VMA_GROWSDOWN | VMA_MAYWRITE,
+                NULL, 0, 0, stack_area_name) < 0 ||
+        vma_populate(set, low, USER_STACK_TOP, true) < 0)
         return 0;
 
     uint64_t block[1 + EXEC_ARG_MAX + 4];
@@ -138,7 +168,7 @@ static vaddr_t build_stack(struct vmspace *vs, char *const argv[], int argc, vad
     block[w++] = (uint64_t)argc;
     for (int i = 0; i < argc; i++) {
         size_t len = strlen(argv[i]) + 1;
-        write_into(vs, str_va, argv[i], len);
+        write_into(set->vs, str_va, argv[i], len);
         block[w++] = str_va;
         str_va += len;
     }
@@ -146,7 +176,7 @@ static vaddr_t build_stack(struct vmspace *vs, char *const argv[], int argc, vad
     block[w++] = 0; /* empty environment */
     block[w++] = 0; /* AT_NULL */
     block[w++] = 0;
-    write_into(vs, sp, block, w * 8);
+    write_into(set->vs, sp, block, w * 8);
     *argv_va = sp + 8;
     return sp;
 }
@@ -162,8 +192,6 @@ static const char *base_name(const char *path)
 
 int exec_replace(struct proc *p, const char *path, char *const argv[])
 {
-    const uint8_t *image;
-    size_t size;
     int argc = 0;
     size_t bytes = 0;
     while (argv[argc]) {
@@ -171,38 +199,42 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
         if (++argc > EXEC_ARG_MAX || bytes > EXEC_ARGS_BYTES)
             return -E2BIG;
     }
-    int r = initrd_lookup(path, &image, &size);
-    if (r == -EISDIR)
+    const struct initrd_node *file;
+    int r = initrd_stat(path, &file);
+    if (r == 0 && file->is_dir)
         return -EACCES; /* as Linux: a directory is not executable */
     if (r < 0)
         return r;
 
     struct vmspace *vs = vmm_create();
-    if (!vs)
-        return -ENOMEM;
-    vaddr_t entry = 0, image_end = 0, argv_va = 0, stack_low = 0, sp = 0;
-    r = load_segments(vs, image, size, &entry, &image_end);
+    struct vma_set *set = vs ? vma_set_create(vs) : NULL;
+    vaddr_t entry = 0, image_end = 0, argv_va = 0, sp = 0;
+    r = set ? load_segments(set, file, &entry, &image_end) : -ENOMEM;
     if (r == 0) {
-        sp = build_stack(vs, argv, argc, &argv_va, &stack_low);
+        sp = build_stack(set, argv, argc, &argv_va);
         if (!sp)
             r = -ENOMEM;
     }
     if (r < 0) {
-        vmm_destroy(vs);
+        vma_set_destroy(set);
+        if (vs)
+            vmm_destroy(vs);
         return r;
     }
 
     /* Point of no return: the new image replaces the old one. */
     struct vmspace *old = p->vs;
+    struct vma_set *old_areas = p->areas;
     p->vs = vs;
+    p->areas = set;
     if (old) {
         if (vmm_is_active(old))
             vmm_activate(vs);
         vmm_destroy(old);
     }
+    vma_set_destroy(old_areas);
     proc_fpu_reset(p); /* no floating-point state survives exec */
     p->brk_start = p->brk = image_end;
-    p->stack_low = stack_low;
     strlcpy(p->name, base_name(path), sizeof(p->name));
     struct trapframe *tf = p->tf;
     memset(tf, 0, sizeof(*tf));

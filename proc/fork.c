@@ -2,9 +2,11 @@
  * fork.c - fork(): a new process whose user memory, registers, open files
  * and session are those of the caller.
  *
- * The child's address space shares the parent's frames copy-on-write
- * (mm/cow.c), or, when booted with fork=copy, gets a copy of every user page
- * (an eager copy, for comparison). Failure at any step undoes everything:
+ * The child gets the parent's areas, decided one area at a time
+ * (mm/vma.c, vma_fork): private areas share the parent's frames
+ * copy-on-write (mm/cow.c), or, when booted with fork=copy, get a copy of
+ * every page (an eager copy, for comparison); MAP_SHARED areas map the same
+ * frames in both. Failure at any step undoes everything:
  * the child's slot, stack, page tables and frame references are given back.
  */
 #include "proc/fork.h"
@@ -18,6 +20,7 @@
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
 
@@ -36,32 +39,47 @@ struct eager_copy {
     uint64_t copied;
 };
 
-/* Copy one present user page of the parent into a fresh frame of the child. */
-static int copy_page(vaddr_t va, pte_t *ptep, void *arg)
+/* Copy the present pages pt[first..last) of one parent table into fresh
+ * frames of the child (fork=copy). The zero frame is mapped, not copied:
+ * it is read-only and holds nothing of the parent's. */
+static int copy_table(vaddr_t table_va, pte_t *pt, int first, int last, void *arg)
 {
     struct eager_copy *ec = arg;
-    paddr_t pa = pmm_alloc_uninit(); /* all 4 KiB are overwritten just below */
-    if (!pa)
-        return -ENOMEM;
-    memcpy(P2V(pa), P2V(pte_addr(*ptep)), PAGE_SIZE);
-    uint64_t flags = pte_flags(*ptep) & ~(PTE_A | PTE_D);
-    if (pte_cow(flags))
-        flags = pte_mkwrite(flags);
-    if (vmm_map(ec->dst, va, pa, flags) < 0) {
-        pmm_decref(pa);
-        return -ENOMEM;
+    for (int i = first; i < last; i++) {
+        if (!pte_present(pt[i]))
+            continue;
+        vaddr_t va = table_va + (vaddr_t)i * PAGE_SIZE;
+        paddr_t src = pte_addr(pt[i]);
+        uint64_t flags = pte_flags(pt[i]) & ~(PTE_A | PTE_D);
+        paddr_t pa = src;
+        if (src == vma_zero_frame()) {
+            pmm_incref(src);
+        } else {
+            pa = pmm_alloc_uninit(); /* all 4 KiB are overwritten just below */
+            if (!pa)
+                return -ENOMEM;
+            memcpy(P2V(pa), P2V(src), PAGE_SIZE);
+            if (pte_cow(flags))
+                flags = pte_mkwrite(flags);
+            ec->copied++;
+        }
+        if (vmm_map(ec->dst, va, pa, flags) < 0) {
+            pmm_decref(pa);
+            return -ENOMEM;
+        }
     }
-    ec->copied++;
     return 0;
 }
 
-/* Copy every present user page of src into fresh frames mapped in dst
- * (fork=copy). Counts the pages copied in *copied. */
-static int copy_user_pages(struct vmspace *dst, struct vmspace *src, uint64_t *copied)
+/* vma_fork's choice for a private area under fork=copy: copy every present
+ * page of [start, end) into fresh frames of the child. */
+static int copy_area(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end,
+                     void *arg)
 {
-    struct eager_copy ec = {dst, 0};
-    int r = vmm_for_each_user_page(src, copy_page, &ec);
-    *copied = ec.copied;
+    uint64_t *copied = arg;
+    struct eager_copy ec = {child, 0};
+    int r = vmm_for_each_table_in(parent, start, end, copy_table, &ec);
+    *copied += ec.copied;
     return r;
 }
 
@@ -73,11 +91,13 @@ long sys_fork(void)
     if (!child)
         return err;
     child->vs = vmm_create();
+    if (child->vs)
+        child->areas = vma_set_create(child->vs);
     uint64_t copied = 0;
     int r = -ENOMEM;
-    if (child->vs)
-        r = eager ? copy_user_pages(child->vs, parent->vs, &copied)
-                  : cow_share(child->vs, parent->vs);
+    if (child->areas) /* per area: left out, emptied, shared, or private (COW or copied) */
+        r = eager ? vma_fork(child->areas, parent->areas, copy_area, &copied)
+                  : vma_fork(child->areas, parent->areas, cow_share_area, NULL);
     if (r < 0) {
         proc_free_unstarted(child); /* destroys the partial copy or share too */
         return -ENOMEM;
@@ -94,7 +114,6 @@ long sys_fork(void)
     child->pgid = parent->pgid;
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
-    child->stack_low = parent->stack_low;
     child->state = PROC_RUNNABLE;
     return child->pid;
 }

@@ -24,6 +24,7 @@
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/uaccess.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/exec.h"
 #include "proc/sched.h"
@@ -145,6 +146,7 @@ static void release_slot(struct proc *p)
 void proc_free_unstarted(struct proc *p)
 {
     file_close_all(p);
+    vma_set_destroy(p->areas);
     if (p->vs)
         vmm_destroy(p->vs);
     release_slot(p);
@@ -197,6 +199,8 @@ __noreturn void proc_exit(int status)
         vmm_destroy(p->vs);
         p->vs = NULL;
     }
+    vma_set_destroy(p->areas); /* drops its hold on files and shared memory */
+    p->areas = NULL;
     bool zombie_for_init = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &table[i];

@@ -19,6 +19,7 @@
 
 struct trapframe;
 struct vmspace;
+struct vma_set;
 struct file;
 
 enum proc_state {
@@ -37,9 +38,9 @@ struct proc {
     struct proc *parent;       /* NULL only for init */
     int sid, pgid;             /* session and process group (setsid makes both = pid) */
 
-    struct vmspace *vs;        /* user address space; NULL once exited */
-    vaddr_t brk_start, brk;    /* heap: [brk_start, brk) is mapped page by page */
-    vaddr_t stack_low;         /* lowest mapped user stack page; grows down on faults */
+    struct vmspace *vs;        /* user page tables; NULL once exited */
+    struct vma_set *areas;     /* user memory areas (mm/vma.h), governing vs; NULL once exited */
+    vaddr_t brk_start, brk;    /* heap: the area "[heap]" is [brk_start, page_round_up(brk)) */
 
     vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
     uint64_t ksp;              /* saved kernel rsp while switched out (proc/switch.S) */

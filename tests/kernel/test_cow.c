@@ -14,6 +14,7 @@
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/uaccess.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "tests/ktest.h"
@@ -42,7 +43,7 @@ KTEST(cow_share_copies_no_data_frame)
 {
     struct vmspace *parent = make_space(), *child = vmm_create();
     uint64_t free0 = pmm_free_count();
-    EXPECT_EQ(0, cow_share(child, parent));
+    EXPECT_EQ(0, cow_share(child, parent, 0, USER_TOP));
     /* only the child's page tables were allocated: a PDPT, a PD and two PTs
      * (text and data lie in different 2 MiB regions); the PML4 came earlier */
     EXPECT_EQ(4, free0 - pmm_free_count());
@@ -57,7 +58,7 @@ KTEST(cow_share_copies_no_data_frame)
 KTEST(cow_share_sets_cow_on_writable_pages_only)
 {
     struct vmspace *parent = make_space(), *child = vmm_create();
-    ASSERT_EQ(0, cow_share(child, parent));
+    ASSERT_EQ(0, cow_share(child, parent, 0, USER_TOP));
     struct vmspace *both[2] = {parent, child};
     for (int i = 0; i < 2; i++) {
         pte_t data = pte_at(both[i], DATA_VA), text = pte_at(both[i], TEXT_VA);
@@ -74,7 +75,7 @@ KTEST(cow_fault_copies_when_shared_then_reuses_at_count_one)
 {
     struct cowos_memstat s0, s1, s2;
     struct vmspace *parent = make_space(), *child = vmm_create();
-    ASSERT_EQ(0, cow_share(child, parent));
+    ASSERT_EQ(0, cow_share(child, parent, 0, USER_TOP));
     paddr_t shared = pte_addr(pte_at(parent, DATA_VA));
     cow_stats(&s0);
 
@@ -112,8 +113,8 @@ KTEST(cow_fault_copies_when_shared_then_reuses_at_count_one)
 KTEST(cow_refork_keeps_pages_cow)
 {
     struct vmspace *a = make_space(), *b = vmm_create(), *c = vmm_create();
-    ASSERT_EQ(0, cow_share(b, a));
-    ASSERT_EQ(0, cow_share(c, b)); /* b's pages are already COW */
+    ASSERT_EQ(0, cow_share(b, a, 0, USER_TOP));
+    ASSERT_EQ(0, cow_share(c, b, 0, USER_TOP)); /* b's pages are already COW */
     paddr_t frame = pte_addr(pte_at(a, DATA_VA));
     EXPECT_EQ(3, pmm_refcount(frame));
     EXPECT_EQ(PTE_COW, pte_at(c, DATA_VA) & (PTE_W | PTE_COW));
@@ -130,7 +131,7 @@ KTEST(cow_refork_keeps_pages_cow)
 KTEST(cow_fault_out_of_memory_changes_nothing)
 {
     struct vmspace *parent = make_space(), *child = vmm_create();
-    ASSERT_EQ(0, cow_share(child, parent));
+    ASSERT_EQ(0, cow_share(child, parent, 0, USER_TOP));
     pte_t before = pte_at(child, DATA_VA);
     paddr_t frame = pte_addr(before);
     uint64_t free0 = pmm_free_count();
@@ -161,7 +162,7 @@ KTEST(cow_share_out_of_memory_leaks_nothing)
     for (long k = 0; k < 3; k++) { /* fail the child's PDPT, PD, then PT */
         struct vmspace *child = vmm_create();
         pmm_fail_after(k);
-        int r = cow_share(child, parent);
+        int r = cow_share(child, parent, 0, USER_TOP);
         pmm_fail_after(-1);
         EXPECT_EQ(-ENOMEM, r);
         vmm_destroy(child);
@@ -181,7 +182,11 @@ KTEST(cow_copy_to_user_breaks_sharing_first)
     memset(&fake, 0, sizeof(fake));
     struct vmspace *parent = make_space();
     fake.vs = vmm_create();
-    ASSERT_EQ(0, cow_share(fake.vs, parent));
+    fake.areas = vma_set_create(fake.vs);
+    vma_map(fake.areas, TEXT_VA, TEXT_VA + PAGE_SIZE, VMA_READ | VMA_EXEC, VMA_MAYWRITE, NULL, 0, 0, "t");
+    vma_map(fake.areas, DATA_VA, DATA_VA + 2 * PAGE_SIZE, VMA_READ | VMA_WRITE, VMA_MAYWRITE, NULL, 0,
+            0, "d");
+    ASSERT_EQ(0, cow_share(fake.vs, parent, 0, USER_TOP));
     cpu0.current = &fake;
     int r = uaccess_copy_to_user(DATA_VA + 2, "XY", 2);
     bool ok_text = uaccess_copy_to_user(TEXT_VA, "Z", 1) == -EFAULT; /* text stays read-only */
@@ -192,6 +197,7 @@ KTEST(cow_copy_to_user_breaks_sharing_first)
     EXPECT_STREQ("DATA0", bytes_at(parent, DATA_VA)); /* the parent never sees it */
     EXPECT_STREQ("TEXT", bytes_at(parent, TEXT_VA));
     EXPECT_NE(pte_addr(pte_at(parent, DATA_VA)), pte_addr(pte_at(fake.vs, DATA_VA)));
+    vma_set_destroy(fake.areas);
     vmm_destroy(fake.vs);
     vmm_destroy(parent);
 }

@@ -10,6 +10,7 @@
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
@@ -76,6 +77,10 @@ static struct proc *make_parent(int pages)
     if (!p)
         return NULL;
     p->vs = vmm_create();
+    p->areas = p->vs ? vma_set_create(p->vs) : NULL;
+    if (p->areas)
+        vma_map(p->areas, 0x400000, 0x400000 + (vaddr_t)pages * PAGE_SIZE, VMA_READ | VMA_WRITE,
+                VMA_MAYWRITE, NULL, 0, 0, "test");
     for (int i = 0; i < pages && p->vs; i++) {
         paddr_t pa = pmm_alloc();
         ((uint64_t *)P2V(pa))[0] = 0xfeed0000UL + (uint64_t)i;

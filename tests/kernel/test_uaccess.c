@@ -11,6 +11,7 @@
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/uaccess.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "tests/ktest.h"
@@ -26,6 +27,10 @@ static void setup(void)
 {
     memset(&fake, 0, sizeof(fake));
     fake.vs = vmm_create();
+    fake.areas = vma_set_create(fake.vs);
+    vma_map(fake.areas, RW0, RO, VMA_READ | VMA_WRITE, VMA_MAYWRITE, NULL, 0, 0, "rw");
+    vma_map(fake.areas, RO, KONLY, VMA_READ, VMA_MAYWRITE, NULL, 0, 0, "ro");
+    vma_map(fake.areas, KONLY, HOLE, 0, VMA_MAYWRITE, NULL, 0, 0, "none");
     uint64_t flags[4] = {PTE_U | PTE_W, PTE_U | PTE_W, PTE_U, PTE_W};
     for (int i = 0; i < 4; i++) {
         paddr_t pa = pmm_alloc();
@@ -37,6 +42,7 @@ static void setup(void)
 static void teardown(void)
 {
     cpu0.current = NULL;
+    vma_set_destroy(fake.areas);
     vmm_destroy(fake.vs);
 }
 

@@ -1,8 +1,10 @@
 /*
- * mem_test.c - sbrk/brk grow and shrink the heap with zeroed pages, a huge
- * increment fails cleanly with ENOMEM, the stack grows on demand to 256 KiB
+ * mem_test.c - sbrk/brk grow and shrink the heap with zeroed pages, lazily
+ * (no frame until a page is touched), more than all of RAM at once fails
+ * cleanly with ENOMEM, the stack grows on demand to 256 KiB
  * and more, and sysconf reports the memory counts.
  */
+#include <sys/mman.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -29,16 +31,36 @@ static void sbrk_grows_and_shrinks(void)
 static void huge_sbrk_is_enomem(void)
 {
     char *before = sbrk(0);
-    long free0 = sysconf(_SC_AVPHYS_PAGES);
+    long free0 = sysconf(_SC_AVPHYS_PAGES), phys = sysconf(_SC_PHYS_PAGES);
     errno = 0;
     EXPECT_EQ(-1, (long)sbrk(1L << 45));
     EXPECT_EQ(ENOMEM, errno);
-    /* more than all free memory: refused with nothing kept */
-    EXPECT_EQ(-1, (long)sbrk((free0 + 10) * 4096));
+    /* more than all of RAM in one step (Linux's heuristic overcommit):
+     * refused with nothing kept */
+    errno = 0;
+    EXPECT_EQ(-1, (long)sbrk((phys + 1) * 4096));
     EXPECT_EQ(ENOMEM, errno);
     EXPECT_EQ((long)before, (long)sbrk(0));
     EXPECT_EQ(free0, sysconf(_SC_AVPHYS_PAGES));
     EXPECT_EQ(-1, brk((void *)0xffffffff80000000UL));
+}
+
+/* The heap grows lazily: more than all free memory costs no frame until
+ * touched, and touching one page costs one frame. */
+static void big_sbrk_costs_nothing_until_touched(void)
+{
+    char *before = sbrk(0);
+    long free0 = sysconf(_SC_AVPHYS_PAGES);
+    char *p = sbrk((free0 + 10) * 4096);
+    EXPECT_EQ((long)before, (long)p);
+    EXPECT_EQ(free0, sysconf(_SC_AVPHYS_PAGES));
+    EXPECT_EQ(0, p[12345]); /* a read maps the zero page: still no frame */
+    EXPECT_EQ(free0, sysconf(_SC_AVPHYS_PAGES));
+    p[free0 * 4096] = 1; /* one write, one frame (plus a page table) */
+    long used = free0 - sysconf(_SC_AVPHYS_PAGES);
+    EXPECT_TRUE(used >= 1 && used <= 3);
+    EXPECT_EQ((long)p + (free0 + 10) * 4096, (long)sbrk(-(free0 + 10) * 4096));
+    EXPECT_EQ(free0, sysconf(_SC_AVPHYS_PAGES));
 }
 
 static int recurse(int depth)
@@ -104,8 +126,10 @@ static void malloc_round_trip(void)
 
 int main(void)
 {
+    mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
     sbrk_grows_and_shrinks();
     huge_sbrk_is_enomem();
+    big_sbrk_costs_nothing_until_touched();
     stack_grows_to_256k_and_beyond();
     stack_overflow_is_sigsegv();
     sysconf_values();

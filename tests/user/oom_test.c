@@ -4,6 +4,7 @@
  * or in the kernel's copy for read()), the rest and their parent go on with
  * the right data; then fork, pipe, brk and exec with 0-96 frames left.
  */
+#include <sys/mman.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -160,14 +161,14 @@ static int with_frames_left(long left)
 {
     pregrow_stack();
     unshare_own_pages((const char *)&data_anchor);
-    /* take everything: most in one piece (leaving room for its page tables),
-     * the rest in ever smaller pieces; then give back `left` pages */
-    sbrk((avail() - avail() / 256 - 16) * PAGE);
-    for (long chunk = avail() * PAGE; chunk >= PAGE;)
-        if (sbrk(chunk) == (void *)-1)
-            chunk /= 2;
-    if (left)
-        sbrk(-left * PAGE);
+    /* take everything but `left` frames: the heap grows lazily, so touch
+     * its pages one at a time until only `left` are free */
+    long pages = avail() + 64;
+    char *heap = sbrk(pages * PAGE);
+    if (heap == (void *)-1)
+        return 1;
+    for (long i = 0; i < pages && avail() > left; i++)
+        heap[i * PAGE] = 1;
     int bad = 0;
     pid_t c = fork();
     if (c == 0)
@@ -238,6 +239,7 @@ static void fork_pipe_exec_with_almost_nothing_left(void)
 
 int main(void)
 {
+    mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
     cow_faults_run_out_of_memory();
     fork_pipe_exec_with_almost_nothing_left();
     utest_exit();

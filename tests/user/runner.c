@@ -8,6 +8,7 @@
  * is reaped: any difference fails the test as a leak. The last line is the
  * whole run's "N passed, N failed"; the exit status is 0 only if all passed.
  */
+#include <sys/mman.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -94,6 +95,7 @@ static int run_one(const char *name)
 
 int main(int argc, char **argv)
 {
+    mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
     setvbuf(stdout, NULL, _IONBF, 0);
     long passed = arg_value(argc, argv, "kpassed");
     long failed = arg_value(argc, argv, "kfailed");

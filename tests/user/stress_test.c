@@ -4,6 +4,7 @@
  * cycles, and a crowd of processes writing random patterns into pages they
  * shared, by stores and through read(), checking every word. Frames come back.
  */
+#include <sys/mman.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -248,6 +249,7 @@ static void shared_then_private_patterns(void)
 
 int main(void)
 {
+    mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
     fork_bomb_is_refused_and_reaped();
     ten_thousand_fork_exit_wait();
     shared_then_private_patterns();

@@ -198,10 +198,10 @@ def user_main_to_syscall(s):
 
 def fork_shares_pages(s):
     s.run("break sys_fork")
-    s.run("break cow_share")
+    s.run("break vma_fork")
     stopped_in(s, s.run("continue"), "sys_fork")
     s.run("bt")
-    stopped_in(s, s.run("continue"), "cow_share")
+    stopped_in(s, s.run("continue"), "vma_fork")
     out = s.run("ps")
     s.expect(re.search(r"^\*\s+1\s+-\s+running\s+cowdemo", out, re.M), "ps: pid 1 not running")
     s.expect(re.search(r"^\s+2\s+\S+\s+embryo", out, re.M), "ps: no pid 2 embryo")
@@ -210,18 +210,19 @@ def fork_shares_pages(s):
     rows = vmmap_rows(s.run("vmmap 1"))
     r = row_for(rows, assigned)
     s.expect(r[3].startswith("rw-") and "COW" not in r[3] and r[4] == 1,
-             "before cow_share: assigned's page should be rw-, not COW, refs 1: %s" % (r,))
+             "before vma_fork: assigned's page should be rw-, not COW, refs 1: %s" % (r,))
     shared_before = dict(km.cow_stats()).get("fork_pages_shared", 0)
     s.run("finish")
     for pid in (1, 2):
         rows = vmmap_rows(s.run("vmmap %d" % pid))
         r = row_for(rows, assigned)
         s.expect(r[3].startswith("r--") and "COW" in r[3] and r[4] == 2,
-                 "after cow_share: pid %d's page for assigned should be r--, COW, refs 2: %s"
+                 "after vma_fork: pid %d's page for assigned should be r--, COW, refs 2: %s"
                  % (pid, r,))
         text = row_for(rows, 0x400000)
-        s.expect("COW" not in text[3] and text[4] == 2,
-                 "pid %d's text should be shared read-only without COW, refs 2" % pid)
+        s.expect("COW" not in text[3] and text[4] == 3,
+                 "pid %d's text should be shared read-only without COW, refs 3 (the page cache, "
+                 "parent, child)" % pid)
     stats = dict(km.cow_stats())
     s.expect(stats.get("fork_pages_shared", 0) - shared_before == sum(r[2] for r in rows),
              "cow-stats: fork_pages_shared did not grow by the child's page count")
@@ -239,9 +240,10 @@ def cow_fault_copy(s):
     stopped_in(s, s.run("continue"), "cow_fault")
     s.expect(current_pid() == 2, "the first fault on assigned should be the child's (pid 2)")
     s.run("bt")
-    s.expect([f.name() for f in frames(4)] == ["cow_fault", "fault_resolve", "page_fault",
+    s.expect([f.name() for f in frames(4)] == ["cow_fault", "fault_resolve_access", "page_fault",
                                                "trap_dispatch"],
-             "bt at cow_fault: expected cow_fault <- fault_resolve <- page_fault <- trap_dispatch")
+             "bt at cow_fault: expected cow_fault <- fault_resolve_access <- page_fault <- "
+             "trap_dispatch")
     s.run("ps")
     s.run("p/x va")
     flags, old, refs = parse_ptwalk(s.run("ptwalk va"))

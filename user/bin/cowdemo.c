@@ -45,6 +45,15 @@ int main(void)
     printf("cowdemo: which operations copy a page after fork?\n");
     printf("parent %d: five variables, each on its own page; forking now.\n\n", getpid());
     fflush(stdout);
+    /* A program's data starts as a copy-on-write view of its file (the page
+     * cache keeps the file's copy): write each variable once, so that the
+     * pages are the parent's own before the fork. */
+    assigned.value = 1;
+    incremented.value = 10;
+    added_to.value = 100;
+    via_pointer.value = 1000;
+    array.element[1500] = 0;
+    array.element[10] = array.element[10];
 
     pid_t child = fork();
     if (child == 0) {

@@ -5,6 +5,7 @@
  * -m (pid 1 only) leaves 16-4096 frames free. A round passes when no oracle
  * fired, every process ended as planned and the free frames are all back.
  */
+#include <sys/mman.h>
 #include <cowos.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1629,6 +1630,7 @@ static __attribute__((noinline)) void pregrow_stack(void)
 
 int main(int argc, char **argv)
 {
+    mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
     long args[3] = {0, 0, 1};
     int nargs = 0;
     for (int i = 1; i < argc; i++) {

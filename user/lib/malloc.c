@@ -12,6 +12,11 @@
  * successor. Invariants: no two free blocks are adjacent; every free block
  * is in exactly the bin for its size; a free block at the top of the heap
  * larger than TRIM_AT is cut back and the memory returned with sbrk().
+ *
+ * Requests of MMAP_AT (128 KiB) and more get a mapping of their own
+ * (mmap, private anonymous): its header has the MMAPPED flag and the
+ * mapping's length as its size, and free() gives it back with munmap, so a
+ * large block never pins the heap and costs no frame until it is touched.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <cowos.h>
 #include "user/lib/internal.h"
 
@@ -32,9 +38,12 @@
 #define PAGE 4096
 #define NBINS 20                  /* bin i: sizes in [32 << i, 32 << (i + 1)); the last: above */
 
+#define MMAP_AT (128 * 1024)      /* blocks this large get their own mapping */
+
 #define INUSE 1UL
 #define PREV_INUSE 2UL
-#define FLAGS (INUSE | PREV_INUSE)
+#define MMAPPED 4UL
+#define FLAGS (INUSE | PREV_INUSE | MMAPPED)
 
 struct block {
     size_t prev_size;        /* size of the previous block, when it is free */
@@ -226,9 +235,34 @@ static size_t block_size(size_t n)
     return size < MIN_BLOCK ? MIN_BLOCK : size;
 }
 
+/* A block of its own mapping, for a large request of size bytes (header included). */
+static void *malloc_mapped(size_t size)
+{
+    size_t len = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
+    if (len < size) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    struct block *b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (b == MAP_FAILED)
+        return NULL; /* errno ENOMEM from mmap */
+    b->prev_size = 0;
+    b->size = len | MMAPPED | INUSE;
+    return payload(b);
+}
+
+static bool is_mapped(void *p)
+{
+    struct block *b = block_of(p);
+    return (uintptr_t)b % PAGE == 0 && (b->size & (MMAPPED | INUSE)) == (MMAPPED | INUSE) &&
+           !((char *)b >= heap_lo && (char *)b < heap_hi);
+}
+
 void *malloc(size_t n)
 {
     size_t size = block_size(n);
+    if (size >= MMAP_AT)
+        return malloc_mapped(size);
     if (!size || (!heap_lo && !heap_init())) {
         errno = ENOMEM;
         return NULL;
@@ -267,6 +301,10 @@ void free(void *p)
 {
     if (!p)
         return;
+    if (is_mapped(p)) {
+        munmap(block_of(p), size_of(block_of(p)));
+        return;
+    }
     struct block *b = checked_block(p, "free");
     mark_free(b, size_of(b));
     coalesce(b);
@@ -294,12 +332,23 @@ void *realloc(void *p, size_t n)
         free(p);
         return NULL;
     }
-    struct block *b = checked_block(p, "realloc");
     size_t size = block_size(n);
     if (!size) {
         errno = ENOMEM;
         return NULL;
     }
+    if (is_mapped(p)) { /* keep it if it still fits and stays large, else move */
+        size_t have = size_of(block_of(p));
+        if (size <= have && size >= MMAP_AT)
+            return p;
+        void *q = malloc(n);
+        if (q) {
+            memcpy(q, p, (size < have ? size : have) - HEADER);
+            free(p);
+        }
+        return q;
+    }
+    struct block *b = checked_block(p, "realloc");
     size_t have = size_of(b);
     if (size > have) { /* try to take the free block after b, growing the heap if b is last */
         if (next_block(b) == fence())

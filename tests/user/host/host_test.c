@@ -5,6 +5,7 @@
  * read from a script, and an abort() that can be caught.
  * Prints each failure and a summary; exits 1 if anything failed.
  */
+#include <sys/mman.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -53,6 +54,27 @@ void *cw_sbrk(long incr)
     }
     fake_brk += incr;
     return old;
+}
+
+/* ---- mmap and munmap: the host's own, counted ---- */
+
+long mapped_now; /* mappings malloc made and has not given back */
+
+void *cw_mmap(void *addr, size_t len, int prot, int flags, int fd, long offset)
+{
+    void *p = mmap(addr, len, prot, flags, fd, offset);
+    if (p == MAP_FAILED) {
+        cw_errno = errno;
+        return (void *)-1;
+    }
+    mapped_now++;
+    return p;
+}
+
+int cw_munmap(void *addr, size_t len)
+{
+    mapped_now--;
+    return munmap(addr, len);
 }
 
 /* ---- write and read ---- */

@@ -41,6 +41,7 @@ static size_t random_size(void)
     }
 }
 
+
 static void test_basics(void)
 {
     void *z1 = cw_malloc(0), *z2 = cw_malloc(0);
@@ -69,7 +70,10 @@ static void test_basics(void)
     cw_errno = 0;
     CHECK(cw_malloc(SIZE_MAX) == NULL && cw_errno == ENOMEM, "malloc(SIZE_MAX)");
     cw_errno = 0;
-    CHECK(cw_malloc(200u << 20) == NULL && cw_errno == ENOMEM, "malloc beyond the arena");
+    void *huge = cw_malloc(200u << 20); /* beyond the arena: a mapping of its own */
+    CHECK(huge != NULL && ((char *)huge < arena_base || (char *)huge >= arena_limit),
+          "malloc beyond the arena is mapped");
+    cw_free(huge);
     CHECK(cw_cowos_heap_check() == 0, "heap after failed allocations");
 
     /* realloc: NULL, grow, shrink, 0. */
@@ -147,9 +151,9 @@ static void test_foreign_sbrk(void)
     void *a = cw_malloc(100);
     char *foreign = cw_sbrk(1000); /* someone else moves the break */
     memset(foreign, 0x5A, 1000);
-    void *big = cw_malloc(500000); /* must grow past the foreign bytes */
+    void *big = cw_malloc(100000); /* below the mmap threshold: must grow past the foreign bytes */
     CHECK(big && (char *)big >= foreign + 1000, "malloc after a foreign sbrk");
-    memset(big, 1, 500000);
+    memset(big, 1, 100000);
     CHECK(cw_cowos_heap_check() == 0, "heap after a foreign sbrk");
     cw_free(big);
     cw_free(a);
@@ -178,8 +182,31 @@ static void test_bad_frees(void)
     CHECK(cw_cowos_heap_check() == 0, "heap after bad frees");
 }
 
+/* 128 KiB and up: a mapping of its own, given back by free and by a realloc
+ * that shrinks it below the threshold. */
+static void test_large_blocks_are_mapped(void)
+{
+    extern long mapped_now;
+    long before = mapped_now;
+    char *heap_before = fake_brk;
+    char *big = cw_malloc(200000);
+    CHECK(big && ((unsigned long)big & 15) == 0, "a large block, 16-aligned");
+    CHECK(mapped_now == before + 1 && fake_brk == heap_before, "a large block is a mapping, not heap");
+    memset(big, 7, 200000);
+    big = cw_realloc(big, 300000);
+    CHECK(big && big[199999] == 7, "realloc of a large block keeps its bytes");
+    char *small = cw_realloc(big, 1000);
+    CHECK(small && small[999] == 7 && mapped_now == before, "realloc to a small block unmaps");
+    cw_free(small);
+    void *again = cw_malloc(1 << 20);
+    cw_free(again);
+    CHECK(mapped_now == before, "free gives a large block back");
+    CHECK(cw_cowos_heap_check() == 0, "heap after large blocks");
+}
+
 void test_malloc(void)
 {
+    test_large_blocks_are_mapped();
     capture_reset(); /* the bad-free messages go to the fake stderr */
     test_basics();
     test_workload();
