@@ -244,7 +244,7 @@ static void dontneed_drops_private_keeps_shared(void)
     EXPECT_EQ(0, madvise(p, 2 * PAGE, MADV_DONTNEED));
     EXPECT_EQ(0, madvise(s, PAGE, MADV_DONTNEED));
 #ifdef __cowos__
-    EXPECT_EQ(before + 1, avail());
+    EXPECT_TRUE(avail() - before >= 1 && avail() - before <= 2); /* the page (and maybe its table) */
 #else
     (void)before;
 #endif
