@@ -3,9 +3,11 @@
  * what the program is entitled to, kill it for the rest.
  *
  * A fault from ring 3 never reaches panic: it is resolved (stack growth, a
- * copy-on-write break) or the process dies with SIGSEGV (SIGKILL if memory
- * ran out). A fault in ring 0 is a kernel bug, because the kernel touches
- * user memory only through the direct map in uaccess.c: the panic screen.
+ * copy-on-write break) or the process dies with SIGSEGV. When memory runs
+ * out, the OOM killer (mm/oom.c) frees some and the fault is resolved again;
+ * the faulter dies by SIGKILL only when nothing can be freed for it. A fault
+ * in ring 0 is a kernel bug, because the kernel touches user memory only
+ * through the direct map in uaccess.c: the panic screen.
  */
 #include "mm/fault.h"
 #include "kernel/errno.h"
@@ -14,6 +16,7 @@
 #include "kernel/x86.h"
 #include "mm/cow.h"
 #include "mm/memlayout.h"
+#include "mm/oom.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/vmm.h"
@@ -88,7 +91,10 @@ static void page_fault(struct trapframe *tf)
      * it) or the like, and the program dies for it.
      */
     bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W);
-    int r = (err & PF_I) ? -EFAULT : fault_resolve(p, va, (err & PF_W) != 0);
+    int r = -EFAULT;
+    if (!(err & PF_I))
+        while ((r = fault_resolve(p, va, (err & PF_W) != 0)) == -ENOMEM && oom_reclaim(p))
+            ;
     if (r == 1)
         r = -EFAULT;
     if (r == 0) {
@@ -96,8 +102,10 @@ static void page_fault(struct trapframe *tf)
             cow_count_fault_cycles(rdtsc() - t0);
         return;
     }
-    if (r == -ENOMEM)
+    if (r == -ENOMEM) {
+        proc_check_signals(); /* chosen by the OOM killer itself: its line said so */
         proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
+    }
     proc_kill_fault(SIGSEGV, describe(err, va), va);
 }
 
