@@ -35,7 +35,7 @@
 #define SYS_lseek 21      /* (fd, offset, whence) */
 #define SYS_getsid 22     /* (pid) */
 #define SYS_uptime_ms 23  /* () -> milliseconds since boot */
-#define SYS_poweroff 24   /* (int status) -> ends the machine; only pid 1 or a session leader of init */
+#define SYS_poweroff 24   /* (int status) -> ends the machine; pid 1 only, EPERM for others */
 #define SYS_memstat 25    /* (struct cowos_memstat *buf) -> 0; the kernel's memory and COW counters,
                              read before buf is written: a COW fault on buf itself shows in the
                              next reading (write to buf once first when measuring) */

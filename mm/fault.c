@@ -7,9 +7,11 @@
  * way its area says (mm/vma.c, vma_fill); a write to the zero frame gets a
  * fresh zeroed frame; a write to a copy-on-write page goes to mm/cow.c.
  * A fault from ring 3 never reaches panic: it is resolved or the process
- * dies (SIGBUS past the end of a mapped file, SIGKILL if memory ran out).
- * A fault in ring 0 is a kernel bug, because the kernel touches user memory
- * only through the direct map in uaccess.c: the panic screen.
+ * dies (SIGSEGV, or SIGBUS past the end of a mapped file). When memory runs
+ * out, the OOM killer (mm/oom.c) frees some and the fault is resolved again;
+ * the faulter dies by SIGKILL only when nothing can be freed for it. A fault
+ * in ring 0 is a kernel bug, because the kernel touches user memory only
+ * through the direct map in uaccess.c: the panic screen.
  */
 #include "mm/fault.h"
 #include "kernel/errno.h"
@@ -18,6 +20,7 @@
 #include "kernel/x86.h"
 #include "mm/cow.h"
 #include "mm/memlayout.h"
+#include "mm/oom.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/vma.h"
@@ -90,7 +93,9 @@ static void page_fault(struct trapframe *tf)
      */
     pte_t *e = p && p->vs && va < USER_TOP ? vmm_walk(p->vs, va) : NULL;
     bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W) && e && pte_cow(*e);
-    int r = fault_resolve_access(p, va, access);
+    int r;
+    while ((r = fault_resolve_access(p, va, access)) == -ENOMEM && oom_reclaim(p))
+        ;
     if (r == 1)
         r = -EACCES;
     if (r == 0) {
@@ -98,8 +103,10 @@ static void page_fault(struct trapframe *tf)
             cow_count_fault_cycles(rdtsc() - t0);
         return;
     }
-    if (r == -ENOMEM)
+    if (r == -ENOMEM) {
+        proc_check_signals(); /* chosen by the OOM killer itself: its line said so */
         proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
+    }
     proc_kill_fault(r == -ENXIO ? SIGBUS : SIGSEGV, describe(err, va, r), va);
 }
 

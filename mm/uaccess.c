@@ -14,6 +14,7 @@
 #include "kernel/string.h"
 #include "mm/fault.h"
 #include "mm/memlayout.h"
+#include "mm/oom.h"
 #include "mm/pte.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
@@ -21,13 +22,16 @@
 
 /* The direct-map address of user address va, after making it accessible
  * (for a write into a copy-on-write page, that is where the copy happens).
- * Running out of memory there ends the process, as the same write from
+ * Out of memory there, the OOM killer frees some (mm/oom.c) and it is tried
+ * again; when nothing can be freed the process ends, as the same write from
  * user mode would have: SIGKILL on its way out of the system call. */
 static void *user_byte(vaddr_t va, bool write)
 {
     struct proc *p = proc_current();
-    int r = fault_resolve(p, va, write);
-    if (r == -ENOMEM) {
+    int r;
+    while ((r = fault_resolve(p, va, write)) == -ENOMEM && oom_reclaim(p))
+        ;
+    if (r == -ENOMEM && !proc_interrupted()) {
         printk("pid %d (%s): out of memory copying to %p; killed\n", p->pid, p->name, (void *)va);
         proc_signal(p, SIGKILL);
     }

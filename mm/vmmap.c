@@ -48,6 +48,8 @@ long sys_vmmap(long pid, long ubuf, long max)
     struct proc *p = pid == 0 ? proc_current() : proc_find((int)pid);
     if (!p || pid < 0 || pid > 0x7fffffffL || p->state == PROC_EMBRYO)
         return -ESRCH;
+    if (!proc_may_inspect(proc_current(), p))
+        return -EPERM; /* not in the caller's line of descent (proc_may_inspect) */
     if (!p->vs)
         return 0; /* a zombie has no memory left */
     struct vmmap_out out = {(vaddr_t)ubuf, max, 0};

@@ -7,7 +7,9 @@
  * kernel stack until the parent's wait frees it (the process was running on
  * it when it exited). Signals have only their default actions: terminate, or
  * be ignored (SIGCHLD, SIGCONT, SIGURG, SIGWINCH, and the stop signals, since
- * there is no job control); init ignores every signal, like Linux's init.
+ * there is no job control); init ignores every signal, like Linux's init
+ * (which ignores those it has no handler for). proc_may_inspect says who may
+ * look at whose memory; README "What a process may do to others" has the rules.
  */
 #include "proc/proc.h"
 #include "kernel/cmdline.h"
@@ -240,6 +242,19 @@ void proc_signal(struct proc *p, int sig)
     }
 }
 
+bool proc_may_inspect(const struct proc *caller, const struct proc *target)
+{
+    if (!caller || !target)
+        return false;
+    for (const struct proc *q = target; q; q = q->parent)
+        if (q == caller)
+            return true; /* itself, or one of its descendants */
+    for (const struct proc *q = caller->parent; q; q = q->parent)
+        if (q == target)
+            return true; /* one of its ancestors */
+    return false;
+}
+
 void proc_check_signals(void)
 {
     struct proc *p = proc_current();
@@ -327,7 +342,7 @@ long sys_kill(long lpid, long lsig)
         else if (pid == 0)
             match = q->pgid == self->pgid;
         else if (pid == -1)
-            match = q != init_proc && q != self;
+            match = q->pid > 1 && q != self; /* everyone but init and the caller */
         else
             match = q->pgid == -pid;
         if (!match)

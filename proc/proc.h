@@ -98,6 +98,13 @@ void proc_check_signals(void);
 /* True if the current process has a signal pending (sleepers return -EINTR). */
 bool proc_interrupted(void);
 
+/*
+ * May caller inspect target's memory (its frames, with vmmap)? True for
+ * itself and for processes in its own line of descent: its descendants
+ * and its ancestors. Not for unrelated processes (siblings, cousins).
+ */
+bool proc_may_inspect(const struct proc *caller, const struct proc *target);
+
 /* Sleep until proc_wakeup(chan). Callers re-check their condition in a loop. */
 void proc_sleep(const void *chan);
 /* Make every process sleeping on chan runnable. */

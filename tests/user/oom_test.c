@@ -1,8 +1,11 @@
 /*
- * oom_test.c - memory exhausted on purpose: children break copy-on-write
- * sharing of more memory than there is, some die by SIGKILL (in a user write
- * or in the kernel's copy for read()), the rest and their parent go on with
- * the right data; then fork, pipe, brk and exec with 0-96 frames left.
+ * oom_test.c - memory exhausted on purpose, and the OOM killer's choice.
+ * A hog holds all memory while an innocent process writes to a page it
+ * shares with the hog (by a store, and by read() into it): the hog is
+ * killed, the writer goes on with the right data. Children breaking the
+ * sharing of more memory than there is: the killer takes writers, never
+ * their parent, and the rest finish. Then fork, pipe, brk and exec with
+ * 0-96 frames left.
  */
 #include <sys/mman.h>
 #include <errno.h>
@@ -10,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include "utest.h"
 
 #define PAGE 4096L
@@ -140,6 +144,9 @@ static int holder(void)
     return 0;
 }
 
+/* The writers each want the holder's whole region: memory runs out, and the
+ * OOM killer picks a writer (they are the biggest and younger than their
+ * parent) until the rest fit. The holder must never be the one killed. */
 static void cow_faults_run_out_of_memory(void)
 {
     long free0 = avail();
@@ -237,9 +244,118 @@ static void fork_pipe_exec_with_almost_nothing_left(void)
     EXPECT_TRUE(exec_enomem > 0); /* with nothing left, exec cannot have worked */
 }
 
+/* Shared copy-on-write with the hog after the fork; in .data, so mapped. */
+static char innocent_page[PAGE] __attribute__((aligned(4096))) = "innocent";
+#define SCRAPS 8
+static char scraps[SCRAPS * PAGE] __attribute__((aligned(4096))) = "scraps";
+
+/* Write to every page of data, bss and the stack in use except the two
+ * arrays above, so that afterwards only they are shared with the hog. */
+static void unshare_all_but_the_shared_arrays(void)
+{
+    for (char *p = (char *)((uintptr_t)&data_anchor & ~(PAGE - 1)); p < _end; p += PAGE) {
+        int keep = (p >= innocent_page && p < innocent_page + PAGE) ||
+                    (p >= scraps && p < scraps + sizeof(scraps));
+        if (!keep)
+            *(volatile char *)p = *(volatile char *)p;
+    }
+    volatile char here;
+    for (char *p = (char *)(((uintptr_t)&here - 16 * PAGE) & ~(PAGE - 1));
+         (uintptr_t)p < STACK_TOP; p += PAGE)
+        *(volatile char *)p = *(volatile char *)p;
+}
+
+/* The hog: take every free frame (heap first, then the last few by copying
+ * shared pages, which needs no page table), say so, and wait until killed
+ * (or until its parent is gone, so a failing run leaves nothing behind). */
+static _Noreturn void hog(int go, int ready, pid_t parent)
+{
+    char x;
+    read(go, &x, 1);
+    /* the heap grows lazily: touch its pages until (almost) none are free */
+    long pages = avail() + 64;
+    char *heap = sbrk(pages * PAGE);
+    for (long i = 0; heap != (void *)-1 && i < pages && avail() > SCRAPS; i++)
+        heap[i * PAGE] = 1;
+    for (int i = 0; i < SCRAPS && avail() > 0; i++)
+        scraps[i * PAGE + 1] = 1;
+    write(ready, &x, 1);
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    while (getppid() == parent)
+        nanosleep(&tick, NULL);
+    _exit(0);
+}
+
+/*
+ * The innocent writer (a child of the test, so its death shows as a status):
+ * it shares innocent_page with a hog that then takes all memory, and writes
+ * to the page (by a store, or via_kernel by read() into it). The page needs
+ * a frame and there is none: the hog must be killed, not the writer.
+ * Exit status 0 when all held.
+ */
+static int innocent_writer(int via_kernel)
+{
+    pregrow_stack();
+    int go[2], ready[2], bytes[2];
+    if (pipe(go) < 0 || pipe(ready) < 0 || pipe(bytes) < 0 || write(bytes[1], "X", 1) != 1)
+        return 20;
+    pid_t me = getpid();
+    pid_t h = fork();
+    if (h == 0)
+        hog(go[0], ready[1], me);
+    if (h < 0)
+        return 21;
+    unshare_all_but_the_shared_arrays();
+    char x = 0;
+    write(go[1], &x, 1);
+    if (read(ready[0], &x, 1) != 1)
+        return 22;
+    long left = avail();
+    if (left != 0)
+        printf("# the hog left %ld frames free; expected 0\n", left);
+    if (via_kernel) {
+        long r = read(bytes[0], innocent_page + 8, 1); /* the kernel's copy needs the frame */
+        if (r != 1)
+            printf("# read into the shared page: expected 1, got %ld (errno %d)\n", r, errno);
+    } else {
+        innocent_page[8] = 'X'; /* the store needs the frame */
+    }
+    int status = -1;
+    if (waitpid(h, &status, 0) != h)
+        return 23;
+    int bad = 0;
+    if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) {
+        printf("# the hog: expected to be killed by SIGKILL, got status %#x\n", status);
+        bad = 1;
+    }
+    if (memcmp(innocent_page, "innocent", 8) != 0 || innocent_page[8] != 'X') {
+        printf("# the shared page: expected \"innocentX\", got \"%.9s\"\n", innocent_page);
+        bad = 1;
+    }
+    return left == 0 && !bad ? 0 : 24;
+}
+
+static void the_hog_dies_not_the_innocent_writer(int via_kernel)
+{
+    long free0 = avail();
+    pid_t c = fork();
+    if (c == 0)
+        _exit(innocent_writer(via_kernel));
+    int status = -1;
+    EXPECT_EQ(c, waitpid(c, &status, 0));
+    if (status != 0)
+        printf("# the innocent writer (%s): expected exit status 0, got %#x%s\n",
+               via_kernel ? "read() into the page" : "a store",
+               status, WIFSIGNALED(status) ? " (killed: it was chosen instead of the hog)" : "");
+    EXPECT_EQ(0, status);
+    EXPECT_EQ(free0, avail()); /* every frame back: the hog's, the copies, the pipes */
+}
+
 int main(void)
 {
     mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
+    the_hog_dies_not_the_innocent_writer(0);
+    the_hog_dies_not_the_innocent_writer(1);
     cow_faults_run_out_of_memory();
     fork_pipe_exec_with_almost_nothing_left();
     utest_exit();

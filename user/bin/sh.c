@@ -173,8 +173,19 @@ static int builtin_poweroff(int argc, char **argv)
         return 2;
     fflush(NULL);
 #ifdef __cowos__
-    cowos_poweroff(status);
-    perror("poweroff");
+    /* Only pid 1 may power off. As pid 1 (INIT=/bin/sh) do it; as the shell
+     * init started, ask init: the status byte on the request pipe, then exit
+     * (see user/bin/init.c). Any other shell has no such pipe: EPERM. */
+    if (getpid() == 1) {
+        cowos_poweroff(status);
+        perror("poweroff");
+        return 1;
+    }
+    unsigned char byte = (unsigned char)status;
+    if (write(COWOS_INIT_REQUEST_FD, &byte, 1) == 1)
+        exit(0);
+    fprintf(stderr, "poweroff: %s (only init may; this shell was not started by init)\n",
+            strerror(EPERM));
 #else
     fprintf(stderr, "poweroff: only on cowos\n");
 #endif
@@ -246,6 +257,9 @@ static int run_program(char **argv)
         return 1;
     }
     if (pid == 0) {
+#ifdef __cowos__
+        close(COWOS_INIT_REQUEST_FD); /* init's request pipe is the shell's alone */
+#endif
         execv(path, argv);
         if (errno == ENOENT && !strchr(argv[0], '/'))
             fprintf(stderr, "%s: command not found\n", argv[0]);

@@ -16,9 +16,15 @@
  */
 long cowos_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-/* Turn the machine off with QEMU exit status status. Allowed for pid 1 and
- * for session leaders that are children of init; returns -1 (EPERM) else. */
+/* Turn the machine off with QEMU exit status status. Allowed for pid 1
+ * only; returns -1 (EPERM) for everyone else. */
 int cowos_poweroff(int status);
+
+/* The descriptor on which the shell that init starts finds the write end of
+ * its request pipe: one byte written there, then the shell's exit, asks init
+ * to power off with that status (user/bin/init.c). The shell's programs
+ * never inherit it. */
+#define COWOS_INIT_REQUEST_FD 15
 
 /* Milliseconds since boot. */
 unsigned long cowos_uptime_ms(void);
