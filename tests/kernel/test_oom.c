@@ -10,6 +10,7 @@
 #include "mm/oom.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "tests/ktest.h"
@@ -26,6 +27,13 @@ static struct proc *make_proc(int pid, int pages, enum proc_state state)
     p->pid = pid;
     snprintk(p->name, sizeof(p->name), "ktest%d", pid);
     p->vs = vmm_create();
+    p->areas = p->vs ? vma_set_create(p->vs) : NULL;
+    if (p->areas && pages > 0) /* the areas the pages belong to (and one for a shared page) */
+        vma_map(p->areas, BASE, BASE + (vaddr_t)pages * PAGE_SIZE, VMA_READ | VMA_WRITE,
+                VMA_MAYWRITE, NULL, 0, 0, "ktest");
+    if (p->areas)
+        vma_map(p->areas, 0x10000000UL, 0x10001000UL, VMA_READ | VMA_WRITE, VMA_MAYWRITE, NULL, 0, 0,
+                "ktest-shared");
     for (int i = 0; i < pages && p->vs; i++) {
         paddr_t pa = pmm_alloc();
         if (pa && vmm_map(p->vs, BASE + (vaddr_t)i * PAGE_SIZE, pa, PTE_U | PTE_W | PTE_NX) < 0)
