@@ -127,13 +127,13 @@ static long do_write(struct pipe *pp, const struct iobuf *io, size_t n, bool blo
 static long pipe_read_op(struct file *f, vaddr_t buf, size_t n)
 {
     struct iobuf io = {.user = true, .uva = buf};
-    return do_read(f->priv, &io, n, true);
+    return do_read(f->priv, &io, n, !(f->status & O_NONBLOCK));
 }
 
 static long pipe_write_op(struct file *f, vaddr_t buf, size_t n)
 {
     struct iobuf io = {.user = true, .uva = buf};
-    return do_write(f->priv, &io, n, true);
+    return do_write(f->priv, &io, n, !(f->status & O_NONBLOCK));
 }
 
 /* One end is gone: wake the other side so it sees EOF or EPIPE. */
