@@ -69,6 +69,9 @@ ARGS1(sys_poweroff)
 ARGS1(sys_memstat)
 ARGS1(sys_cowtrace)
 ARGS3(sys_vmmap)
+ARGS2(sys_pipe2)
+ARGS3(sys_dup3)
+ARGS3(sys_fcntl)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -98,6 +101,9 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_memstat] = call_sys_memstat,
     [SYS_cowtrace] = call_sys_cowtrace,
     [SYS_vmmap] = call_sys_vmmap,
+    [SYS_pipe2] = call_sys_pipe2,
+    [SYS_dup3] = call_sys_dup3,
+    [SYS_fcntl] = call_sys_fcntl,
 };
 
 void syscall_init(void) { cpu_init(); }
@@ -123,6 +129,10 @@ long sys_sysconf(long name)
         return TIMER_HZ;
     case COWOS_SC_NPROCESSORS_ONLN:
         return 1;
+    case COWOS_SC_OPEN_MAX:
+        return NOFILE;
+    case COWOS_SC_CHILD_MAX:
+        return NPROC;
     default:
         return -EINVAL;
     }

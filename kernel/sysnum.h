@@ -41,13 +41,18 @@
                              next reading (write to buf once first when measuring) */
 #define SYS_cowtrace 26   /* (int on: 1 on, 0 off, -1 query) -> the previous setting */
 #define SYS_vmmap 27      /* (pid (0 = self), struct cowos_vmentry *buf, max) -> pages mapped (may exceed max) */
+#define SYS_pipe2 28      /* (int fds[2], flags: O_CLOEXEC | O_NONBLOCK) */
+#define SYS_dup3 29       /* (oldfd, newfd, flags: 0 or O_CLOEXEC) */
+#define SYS_fcntl 30      /* (fd, cmd, arg) */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
  * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
 #define SYS_COUNT 64 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
+#define COWOS_SC_CHILD_MAX 1
 #define COWOS_SC_CLK_TCK 2
+#define COWOS_SC_OPEN_MAX 4
 #define COWOS_SC_PAGESIZE 30
 #define COWOS_SC_NPROCESSORS_ONLN 84
 #define COWOS_SC_PHYS_PAGES 85

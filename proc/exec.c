@@ -11,6 +11,7 @@
  */
 #include "proc/exec.h"
 #include "kernel/errno.h"
+#include "kernel/file.h"
 #include "kernel/initrd.h"
 #include "kernel/string.h"
 #include "kernel/trap.h"
@@ -201,6 +202,7 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
         vmm_destroy(old);
     }
     proc_fpu_reset(p); /* no floating-point state survives exec */
+    file_close_on_exec(p);
     p->brk_start = p->brk = image_end;
     p->stack_low = stack_low;
     strlcpy(p->name, base_name(path), sizeof(p->name));
