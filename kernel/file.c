@@ -1,8 +1,10 @@
 /*
  * file.c - open files, descriptor tables, the system calls on descriptors,
- * and the initrd's files and directories as open files. Invariant: a struct
+ * and the initrd's files and directories as open files. Invariants: a struct
  * file's refcount counts the descriptor slots (all processes) and kernel
- * holders pointing at it; it is freed when that reaches 0.
+ * holders pointing at it; it is freed when that reaches 0. p->fd_flags[fd]
+ * (FD_CLOEXEC) belongs to the descriptor, not the file, and is set whenever
+ * a descriptor is filled; status flags (O_NONBLOCK, ...) belong to the file.
  */
 #include "kernel/file.h"
 #include "kernel/errno.h"
@@ -21,6 +23,20 @@
 
 #define OPEN_PATH_MAX 256 /* longest path sys_open accepts, NUL included */
 
+/*
+ * The open flags the kernel implements. O_NOCTTY and O_NOFOLLOW hold
+ * vacuously (open reaches no terminal and no symbolic link), O_LARGEFILE
+ * always. Anything else (O_SYNC, O_DSYNC, O_DIRECT, FASYNC, O_NOATIME,
+ * O_PATH, O_TMPFILE, unknown bits) is -EINVAL.
+ */
+#define FILE_OPEN_FLAGS                                                                            \
+    (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_LARGEFILE |     \
+     O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+/* Status flags Linux's F_SETFL acts on that this kernel has no use for. */
+#define FILE_FASYNC 020000
+#define FILE_O_DIRECT 040000
+#define FILE_O_NOATIME 01000000
+
 static int files_open; /* struct files alive, for leak checks in tests */
 
 void file_init(void) { files_open = 0; }
@@ -35,6 +51,7 @@ struct file *file_alloc(const struct file_ops *ops, int flags, void *priv)
     f->ops = ops;
     f->refcount = 1;
     f->flags = flags;
+    f->status = 0;
     f->offset = 0;
     f->priv = priv;
     files_open++;
@@ -102,11 +119,27 @@ static int lowest_free(const struct proc *p)
     return -EMFILE;
 }
 
+/* The lowest free descriptor >= from, or -EMFILE. */
+static int lowest_free_from(const struct proc *p, int from)
+{
+    for (int fd = from; fd < NOFILE; fd++)
+        if (!p->files[fd])
+            return fd;
+    return -EMFILE;
+}
+
+/* Fill the free slot fd with f (the caller's reference) and its flag. */
+static void install_at(struct proc *p, int fd, struct file *f, bool cloexec)
+{
+    p->files[fd] = f;
+    p->fd_flags[fd] = cloexec ? FD_CLOEXEC : 0;
+}
+
 int file_fd_install(struct proc *p, struct file *f)
 {
     int fd = lowest_free(p);
     if (fd >= 0)
-        p->files[fd] = f;
+        install_at(p, fd, f, false);
     return fd;
 }
 
@@ -116,6 +149,7 @@ int file_fd_close(struct proc *p, int fd)
     if (!f)
         return -EBADF;
     p->files[fd] = NULL;
+    p->fd_flags[fd] = 0;
     file_close(f);
     return 0;
 }
@@ -127,8 +161,20 @@ int file_fd_dup(struct proc *p, int fd)
         return -EBADF;
     int nfd = lowest_free(p);
     if (nfd >= 0)
-        p->files[nfd] = file_ref(f);
+        install_at(p, nfd, file_ref(f), false);
     return nfd;
+}
+
+/* dup2/dup3 once the arguments are known good (oldfd != newfd). */
+static int dup_onto(struct proc *p, struct file *f, int newfd, bool cloexec)
+{
+    /* Install first, close after: the old file's close cannot see a
+     * half-updated table. */
+    struct file *prev = p->files[newfd];
+    install_at(p, newfd, file_ref(f), cloexec);
+    if (prev)
+        file_close(prev);
+    return newfd;
 }
 
 int file_fd_dup2(struct proc *p, int oldfd, int newfd)
@@ -138,17 +184,28 @@ int file_fd_dup2(struct proc *p, int oldfd, int newfd)
         return -EBADF;
     if (oldfd == newfd)
         return newfd;
-    /* Install first, close after: the old file's close cannot see a
-     * half-updated table. */
-    struct file *prev = p->files[newfd];
-    p->files[newfd] = file_ref(f);
-    if (prev)
-        file_close(prev);
-    return newfd;
+    return dup_onto(p, f, newfd, false);
 }
 
-int file_fd_pipe(struct proc *p, int fds[2])
+int file_fd_dup3(struct proc *p, int oldfd, int newfd, int flags)
 {
+    /* Linux's order: flags, then the same number, then the descriptors. */
+    if (flags & ~O_CLOEXEC)
+        return -EINVAL;
+    if (oldfd == newfd)
+        return -EINVAL;
+    if (newfd < 0 || newfd >= NOFILE)
+        return -EBADF;
+    struct file *f = file_get(p, oldfd);
+    if (!f)
+        return -EBADF;
+    return dup_onto(p, f, newfd, flags & O_CLOEXEC);
+}
+
+int file_fd_pipe(struct proc *p, int fds[2], int flags)
+{
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+        return -EINVAL; /* Linux also has O_DIRECT (packet mode): not here */
     int free_slots = 0;
     for (int fd = 0; fd < NOFILE; fd++)
         free_slots += !p->files[fd];
@@ -158,9 +215,59 @@ int file_fd_pipe(struct proc *p, int fds[2])
     int err = pipe_create(&rf, &wf);
     if (err)
         return err;
-    fds[0] = file_fd_install(p, rf);
-    fds[1] = file_fd_install(p, wf);
+    rf->status = wf->status = flags & O_NONBLOCK;
+    bool cloexec = flags & O_CLOEXEC;
+    fds[0] = lowest_free(p);
+    install_at(p, fds[0], rf, cloexec);
+    fds[1] = lowest_free(p);
+    install_at(p, fds[1], wf, cloexec);
     return 0;
+}
+
+long file_fcntl(struct proc *p, int fd, int cmd, long arg)
+{
+    struct file *f = file_get(p, fd);
+    if (!f)
+        return -EBADF;
+    int argi = (int)arg; /* as Linux: every command here takes an int */
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+        if (argi < 0 || argi >= NOFILE)
+            return -EINVAL;
+        int nfd = lowest_free_from(p, argi);
+        if (nfd >= 0)
+            install_at(p, nfd, file_ref(f), cmd == F_DUPFD_CLOEXEC);
+        return nfd;
+    }
+    case F_GETFD:
+        return p->fd_flags[fd];
+    case F_SETFD:
+        p->fd_flags[fd] = argi & FD_CLOEXEC;
+        return 0;
+    case F_GETFL: {
+        int acc = (f->flags & FILE_READ) && (f->flags & FILE_WRITE) ? O_RDWR
+                  : (f->flags & FILE_WRITE)                         ? O_WRONLY
+                                                                    : O_RDONLY;
+        return acc | f->status;
+    }
+    case F_SETFL:
+        /* Linux would start signal-driven I/O (FASYNC) or direct I/O, or
+         * stop access-time updates: none of that exists here. */
+        if (argi & (FILE_FASYNC | FILE_O_DIRECT | FILE_O_NOATIME))
+            return -EINVAL;
+        f->status = (f->status & ~FILE_SETFL_MASK) | (argi & FILE_SETFL_MASK);
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+void file_close_on_exec(struct proc *p)
+{
+    for (int fd = 0; fd < NOFILE; fd++)
+        if (p->files[fd] && (p->fd_flags[fd] & FD_CLOEXEC))
+            file_fd_close(p, fd);
 }
 
 int file_install_console(struct proc *p)
@@ -168,9 +275,10 @@ int file_install_console(struct proc *p)
     struct file *f = tty_open();
     if (!f)
         return -ENOMEM;
+    f->status = O_LARGEFILE; /* as Linux's console, opened with open() */
     for (int fd = 0; fd <= 2; fd++) {
         struct file *prev = p->files[fd];
-        p->files[fd] = fd == 0 ? f : file_ref(f);
+        install_at(p, fd, fd == 0 ? f : file_ref(f), false);
         if (prev)
             file_close(prev);
     }
@@ -182,6 +290,7 @@ int file_copy_table(struct proc *child, const struct proc *parent)
     for (int fd = 0; fd < NOFILE; fd++) {
         struct file *prev = child->files[fd];
         child->files[fd] = parent->files[fd] ? file_ref(parent->files[fd]) : NULL;
+        child->fd_flags[fd] = parent->fd_flags[fd];
         if (prev)
             file_close(prev);
     }
@@ -294,6 +403,8 @@ static const struct file_ops rddir_ops = {
  */
 int file_open(struct proc *p, const char *path, int flags)
 {
+    if (flags & ~FILE_OPEN_FLAGS)
+        return -EINVAL; /* a flag the kernel does not implement: refused, not ignored */
     int acc = flags & O_ACCMODE;
     bool writing = acc != O_RDONLY;
     if (lowest_free(p) < 0)
@@ -335,9 +446,15 @@ int file_open(struct proc *p, const char *path, int flags)
         file_alloc(node->is_dir ? &rddir_ops : &rdfile_ops, FILE_READ, (void *)(uintptr_t)node);
     if (!f)
         return -ENOMEM;
-    int fd = file_fd_install(p, f);
-    if (fd < 0)
+    /* What Linux's F_GETFL shows too: O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC
+     * and O_CLOEXEC are gone, and on 64-bit every file is a large file. */
+    f->status = (flags & (O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW)) | O_LARGEFILE;
+    int fd = lowest_free(p);
+    if (fd < 0) {
         file_close(f);
+        return fd;
+    }
+    install_at(p, fd, f, flags & O_CLOEXEC);
     return fd;
 }
 
@@ -388,11 +505,13 @@ long sys_dup2(long oldfd, long newfd)
     return file_fd_dup2(proc_current(), (int)oldfd, (int)newfd);
 }
 
-long sys_pipe(long ufds)
+long sys_pipe(long ufds) { return sys_pipe2(ufds, 0); }
+
+long sys_pipe2(long ufds, long flags)
 {
     struct proc *p = proc_current();
     int fds[2];
-    int err = file_fd_pipe(p, fds);
+    int err = file_fd_pipe(p, fds, (int)flags);
     if (err)
         return err;
     if (uaccess_copy_to_user((vaddr_t)ufds, fds, sizeof(fds)) < 0) {
@@ -402,6 +521,16 @@ long sys_pipe(long ufds)
         return -EFAULT;
     }
     return 0;
+}
+
+long sys_dup3(long oldfd, long newfd, long flags)
+{
+    return file_fd_dup3(proc_current(), (int)oldfd, (int)newfd, (int)flags);
+}
+
+long sys_fcntl(long fd, long cmd, long arg)
+{
+    return file_fcntl(proc_current(), (int)fd, (int)cmd, arg);
 }
 
 long sys_open(long upath, long flags)

@@ -41,8 +41,33 @@ struct cowos_dirent;
 #ifndef O_APPEND
 #define O_APPEND 02000
 #endif
+#ifndef O_NOCTTY
+#define O_NOCTTY 0400
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 04000
+#endif
+#ifndef O_LARGEFILE
+#define O_LARGEFILE 0100000
+#endif
 #ifndef O_DIRECTORY
 #define O_DIRECTORY 0200000
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0400000
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 02000000
+#endif
+/* fcntl commands and the descriptor flag, Linux's numbers. */
+#ifndef F_DUPFD
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
 #endif
 #ifndef SEEK_SET
 #define SEEK_SET 0
@@ -57,6 +82,9 @@ struct cowos_dirent;
 /* struct file.flags: what the descriptor was opened for. */
 #define FILE_READ 0x1
 #define FILE_WRITE 0x2
+
+/* The status flags F_SETFL may change (struct file.status). */
+#define FILE_SETFL_MASK (O_APPEND | O_NONBLOCK)
 
 /* The largest count one read or write moves (Linux's MAX_RW_COUNT), so that
  * the byte count always fits the return value. */
@@ -84,6 +112,7 @@ struct file {
     const struct file_ops *ops;
     int refcount; /* descriptors (in any process) pointing here */
     int flags;    /* FILE_READ | FILE_WRITE */
+    int status;   /* F_GETFL's bits besides the access mode (O_NONBLOCK, O_APPEND, ...) */
     uint64_t offset; /* bytes (files) or entries (directories) consumed */
     void *priv;   /* the object behind it, owned as ops->close says */
 };
@@ -92,8 +121,8 @@ struct file {
 void file_init(void);
 
 /*
- * A new open file description with one reference, offset 0. NULL when out
- * of memory (priv then still belongs to the caller).
+ * A new open file description with one reference, offset 0, no status
+ * flags. NULL when out of memory (priv then still belongs to the caller).
  */
 struct file *file_alloc(const struct file_ops *ops, int flags, void *priv);
 /* Take one more reference to f; returns f. */
@@ -116,21 +145,33 @@ size_t file_copy_in(void *dst, vaddr_t src, size_t n);
  * No reference is taken. */
 struct file *file_get(struct proc *p, int fd);
 /*
- * Put f in the lowest free descriptor of p. The caller's reference moves into
- * the table on success; on -EMFILE (table full) it stays with the caller.
+ * Put f in the lowest free descriptor of p, FD_CLOEXEC clear. The caller's
+ * reference moves into the table on success; on -EMFILE (table full) it
+ * stays with the caller.
  */
 int file_fd_install(struct proc *p, struct file *f);
 /* close(fd): 0, or -EBADF if fd is not open. */
 int file_fd_close(struct proc *p, int fd);
-/* dup(fd): the new (lowest free) descriptor, -EBADF or -EMFILE. */
+/* dup(fd): the new (lowest free) descriptor, FD_CLOEXEC clear; -EBADF or
+ * -EMFILE. */
 int file_fd_dup(struct proc *p, int fd);
-/* dup2(oldfd, newfd): newfd, closing what it held first; -EBADF if oldfd is
- * not open or newfd out of range. dup2(fd, fd) on an open fd returns fd. */
+/* dup2(oldfd, newfd): newfd (FD_CLOEXEC clear), closing what it held first;
+ * -EBADF if oldfd is not open or newfd out of range. dup2(fd, fd) on an open
+ * fd returns fd and changes nothing. */
 int file_fd_dup2(struct proc *p, int oldfd, int newfd);
-/* pipe(): a new pipe's read and write ends in p's two lowest free
- * descriptors, stored in fds. 0, -EMFILE or -ENOMEM, with nothing installed
- * on failure. */
-int file_fd_pipe(struct proc *p, int fds[2]);
+/* dup3(oldfd, newfd, flags): dup2 with FD_CLOEXEC set if flags has
+ * O_CLOEXEC; -EINVAL for any other flag or oldfd == newfd, then as dup2. */
+int file_fd_dup3(struct proc *p, int oldfd, int newfd, int flags);
+/* pipe2(): a new pipe's read and write ends in p's two lowest free
+ * descriptors, stored in fds; flags O_CLOEXEC (both descriptors) and
+ * O_NONBLOCK (both ends). 0, -EINVAL (other flags), -EMFILE or -ENOMEM,
+ * with nothing installed on failure. */
+int file_fd_pipe(struct proc *p, int fds[2], int flags);
+/* fcntl(fd, cmd, arg) for p: see sys_fcntl. */
+long file_fcntl(struct proc *p, int fd, int cmd, long arg);
+/* exec, at its point of no return: close every descriptor of p that has
+ * FD_CLOEXEC. */
+void file_close_on_exec(struct proc *p);
 
 /*
  * open(path, flags) for p on the initrd (read-only): the new descriptor, or
@@ -144,8 +185,8 @@ int file_open(struct proc *p, const char *path, int flags);
  * init. Whatever they held is closed. Returns 0 or -ENOMEM (nothing changed).
  */
 int file_install_console(struct proc *p);
-/* fork: the child shares every open file of the parent (refcount + 1 each).
- * child's table must be empty. Always 0. */
+/* fork: the child shares every open file of the parent (refcount + 1 each)
+ * and gets the same descriptor flags. Always 0. */
 int file_copy_table(struct proc *child, const struct proc *parent);
 /* exit: close every descriptor of p. */
 void file_close_all(struct proc *p);
@@ -160,6 +201,18 @@ long sys_pipe(long fds);
 long sys_open(long path, long flags);
 long sys_getdents(long fd, long buf, long count);
 long sys_lseek(long fd, long offset, long whence);
+long sys_pipe2(long fds, long flags);
+long sys_dup3(long oldfd, long newfd, long flags);
+/*
+ * fcntl(fd, cmd, arg): F_DUPFD / F_DUPFD_CLOEXEC (lowest free descriptor >=
+ * arg; -EINVAL if arg is outside the table, -EMFILE if none is free),
+ * F_GETFD / F_SETFD (FD_CLOEXEC; other bits of arg ignored), F_GETFL
+ * (access mode | status), F_SETFL (O_APPEND and O_NONBLOCK from arg; the
+ * access mode and creation flags are ignored as on Linux; FASYNC, O_DIRECT
+ * and O_NOATIME, which Linux would act on, are -EINVAL). -EBADF first if fd
+ * is not open; -EINVAL for any other command.
+ */
+long sys_fcntl(long fd, long cmd, long arg);
 
 /* The initrd file behind f, for mmap; NULL if f is anything else (a pipe,
  * the console, a directory), which mmap refuses with ENODEV. */

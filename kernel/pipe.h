@@ -1,8 +1,12 @@
 /*
- * pipe.h - pipes: a PIPE_SIZE-byte ring between two open files. Reads return
- * what is there or block; 0 once the ring is empty with no writer left.
- * Writes block until all is written; up to PIPE_BUF bytes, atomically. With
- * no reader left a write fails with -EPIPE (no SIGPIPE: the writer lives on).
+ * pipe.h - pipes: a PIPE_SIZE-byte ring (16 frames, allocated with the
+ * pipe) between two open files. Reads return what is there
+ * or block; 0 once the ring is empty with no writer left. Writes block until
+ * all is written; up to PIPE_BUF bytes, atomically. A write never sleeps
+ * for room for bytes its buffer cannot supply: that is -EFAULT (or the
+ * count written so far) at once. With no reader left a write fails with
+ * -EPIPE (no SIGPIPE: the writer lives on). O_NONBLOCK on an end turns
+ * every sleep into -EAGAIN.
  */
 #ifndef KERNEL_PIPE_H
 #define KERNEL_PIPE_H
@@ -11,12 +15,13 @@
 
 struct file;
 
-#define PIPE_SIZE 4096 /* ring capacity in bytes (one frame) */
-#define PIPE_BUF 4096  /* writes up to this size are never interleaved */
+#define PIPE_SIZE 65536 /* ring capacity in bytes (16 frames), Linux's default */
+#define PIPE_BUF 4096   /* writes up to this size are never interleaved */
 
 /*
  * A new pipe: *rf is its read end, *wf its write end, each an open file with
- * one reference. Returns 0, or -ENOMEM with nothing allocated.
+ * one reference, and PIPE_SIZE / PAGE_SIZE frames for the ring, given back
+ * by the last close. Returns 0, or -ENOMEM with nothing allocated.
  */
 int pipe_create(struct file **rf, struct file **wf);
 

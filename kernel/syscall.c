@@ -77,6 +77,9 @@ ARGS1(sys_poweroff)
 ARGS1(sys_memstat)
 ARGS1(sys_cowtrace)
 ARGS3(sys_vmmap)
+ARGS2(sys_pipe2)
+ARGS3(sys_dup3)
+ARGS3(sys_fcntl)
 ARGS6(sys_mmap)
 ARGS2(sys_munmap)
 ARGS3(sys_mprotect)
@@ -114,6 +117,9 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_memstat] = call_sys_memstat,
     [SYS_cowtrace] = call_sys_cowtrace,
     [SYS_vmmap] = call_sys_vmmap,
+    [SYS_pipe2] = call_sys_pipe2,
+    [SYS_dup3] = call_sys_dup3,
+    [SYS_fcntl] = call_sys_fcntl,
     [SYS_mmap] = call_sys_mmap,
     [SYS_munmap] = call_sys_munmap,
     [SYS_mprotect] = call_sys_mprotect,
@@ -147,6 +153,10 @@ long sys_sysconf(long name)
         return TIMER_HZ;
     case COWOS_SC_NPROCESSORS_ONLN:
         return 1;
+    case COWOS_SC_OPEN_MAX:
+        return NOFILE;
+    case COWOS_SC_CHILD_MAX:
+        return NPROC;
     default:
         return -EINVAL;
     }

@@ -41,6 +41,9 @@
                              next reading (write to buf once first when measuring) */
 #define SYS_cowtrace 26   /* (int on: 1 on, 0 off, -1 query) -> the previous setting */
 #define SYS_vmmap 27      /* (pid (0 = self), struct cowos_vmentry *buf, max) -> pages mapped (may exceed max) */
+#define SYS_pipe2 28      /* (int fds[2], flags: O_CLOEXEC | O_NONBLOCK) */
+#define SYS_dup3 29       /* (oldfd, newfd, flags: 0 or O_CLOEXEC) */
+#define SYS_fcntl 30      /* (fd, cmd, arg) */
 #define SYS_mmap 32       /* (addr, len, prot, flags, fd, offset) -> address */
 #define SYS_munmap 33     /* (addr, len) */
 #define SYS_mprotect 34   /* (addr, len, prot) */
@@ -55,7 +58,9 @@
 #define SYS_COUNT 64 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
+#define COWOS_SC_CHILD_MAX 1
 #define COWOS_SC_CLK_TCK 2
+#define COWOS_SC_OPEN_MAX 4
 #define COWOS_SC_PAGESIZE 30
 #define COWOS_SC_NPROCESSORS_ONLN 84
 #define COWOS_SC_PHYS_PAGES 85

@@ -121,10 +121,11 @@ static size_t peek_line(char *kbuf, size_t n, uint64_t *consumed)
 
 static long tty_read(struct file *f, vaddr_t buf, size_t n)
 {
-    (void)f;
     if (n == 0)
         return 0;
     while (tty.r == tty.w) {
+        if (f->status & O_NONBLOCK)
+            return -EAGAIN; /* no finished line yet */
         if (proc_interrupted())
             return -EINTR;
         proc_sleep(&tty);

@@ -18,6 +18,7 @@
  */
 #include "proc/exec.h"
 #include "kernel/errno.h"
+#include "kernel/file.h"
 #include "kernel/initrd.h"
 #include "kernel/string.h"
 #include "kernel/trap.h"
@@ -234,6 +235,7 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
     }
     vma_set_destroy(old_areas);
     proc_fpu_reset(p); /* no floating-point state survives exec */
+    file_close_on_exec(p);
     p->brk_start = p->brk = image_end;
     strlcpy(p->name, base_name(path), sizeof(p->name));
     struct trapframe *tf = p->tf;

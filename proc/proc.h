@@ -52,6 +52,7 @@ struct proc {
     int exit_status;           /* wait status (Linux encoding) once a ZOMBIE */
 
     struct file *files[NOFILE];
+    uint8_t fd_flags[NOFILE];  /* per descriptor: FD_CLOEXEC (kernel/file.c owns both) */
     uint8_t fpu[512] __aligned(16); /* FXSAVE image of the user's x87/SSE state */
 };
 

@@ -1,7 +1,8 @@
 /*
  * test_file.c - descriptor tables on a hand-made struct proc (no scheduler):
- * console install, dup, dup2, close, EMFILE, fork's table copy, exit's close;
- * open on the initrd's root; and the console's line discipline, fed bytes
+ * console install, dup, dup2, dup3, close, EMFILE, fork's table copy, exit's
+ * close; FD_CLOEXEC and exec, fcntl, status flags; open on the initrd's
+ * root and the open flags it refuses; and the console's line discipline, fed bytes
  * as the COM1 interrupt would, read without blocking.
  */
 #include "kernel/errno.h"
@@ -69,7 +70,7 @@ KTEST(file_dup2_semantics)
     ASSERT_EQ(0, file_install_console(&tp));
     struct file *con = file_get(&tp, 0);
     int fds[2];
-    ASSERT_EQ(0, file_fd_pipe(&tp, fds));
+    ASSERT_EQ(0, file_fd_pipe(&tp, fds, 0));
     EXPECT_EQ(3, fds[0]);
     EXPECT_EQ(4, fds[1]);
     struct file *r = file_get(&tp, 3), *w = file_get(&tp, 4);
@@ -114,7 +115,7 @@ KTEST(file_table_full_is_emfile)
     for (int fd = 3; fd < NOFILE - 1; fd++)
         ASSERT_EQ(fd, file_fd_dup(&tp, 0));
     int fds[2] = {-1, -1};
-    EXPECT_EQ(-EMFILE, file_fd_pipe(&tp, fds)); /* one slot is not enough */
+    EXPECT_EQ(-EMFILE, file_fd_pipe(&tp, fds, 0)); /* one slot is not enough */
     EXPECT_EQ(files0 + 1, file_open_count());    /* and no pipe was made */
     EXPECT_EQ(NOFILE - 1, open_fds(&tp));
     EXPECT_EQ(NOFILE - 1, file_fd_dup(&tp, 0));
@@ -140,7 +141,7 @@ KTEST(file_fork_copy_and_exit_close)
     fresh(&tchild);
     ASSERT_EQ(0, file_install_console(&tp));
     int fds[2];
-    ASSERT_EQ(0, file_fd_pipe(&tp, fds));
+    ASSERT_EQ(0, file_fd_pipe(&tp, fds, 0));
     EXPECT_EQ(0, file_fd_close(&tp, 1)); /* a hole, copied as a hole */
     EXPECT_EQ(0, file_copy_table(&tchild, &tp));
     for (int fd = 0; fd < NOFILE; fd++)
@@ -186,6 +187,97 @@ KTEST(file_open_on_read_only_initrd)
     EXPECT_EQ(-30, file_open(&tp, "/no-such-file", O_WRONLY | O_CREAT)); /* EROFS */
     EXPECT_EQ(-ENOENT, file_open(&tp, "/no-such-dir/f", O_WRONLY | O_CREAT));
     EXPECT_EQ(2, open_fds(&tp));
+    file_close_all(&tp);
+    EXPECT_EQ(files0, file_open_count());
+}
+
+/* FD_CLOEXEC belongs to the descriptor: set by O_CLOEXEC, pipe2, dup3 and
+ * F_DUPFD_CLOEXEC, cleared by dup and dup2, copied by fork, acted on by exec. */
+KTEST(file_cloexec_per_descriptor)
+{
+    int files0 = file_open_count();
+    fresh(&tp);
+    fresh(&tchild);
+    ASSERT_EQ(0, file_install_console(&tp));
+    int fds[2];
+    ASSERT_EQ(0, file_fd_pipe(&tp, fds, O_CLOEXEC)); /* 3, 4 */
+    EXPECT_EQ(FD_CLOEXEC, file_fcntl(&tp, 3, F_GETFD, 0));
+    EXPECT_EQ(FD_CLOEXEC, file_fcntl(&tp, 4, F_GETFD, 0));
+    EXPECT_EQ(0, file_fcntl(&tp, 0, F_GETFD, 0));
+    EXPECT_EQ(5, file_fd_dup(&tp, 3)); /* dup: clear */
+    EXPECT_EQ(0, file_fcntl(&tp, 5, F_GETFD, 0));
+    EXPECT_EQ(9, file_fd_dup3(&tp, 0, 9, O_CLOEXEC));
+    EXPECT_EQ(FD_CLOEXEC, file_fcntl(&tp, 9, F_GETFD, 0));
+    EXPECT_EQ(9, file_fd_dup2(&tp, 9, 9)); /* same descriptor: untouched */
+    EXPECT_EQ(FD_CLOEXEC, file_fcntl(&tp, 9, F_GETFD, 0));
+    EXPECT_EQ(9, file_fd_dup2(&tp, 1, 9)); /* onto it: clear */
+    EXPECT_EQ(0, file_fcntl(&tp, 9, F_GETFD, 0));
+    EXPECT_EQ(10, file_fcntl(&tp, 4, F_DUPFD_CLOEXEC, 10));
+    EXPECT_EQ(FD_CLOEXEC, file_fcntl(&tp, 10, F_GETFD, 0));
+    int fd = file_open(&tp, "/", O_RDONLY | O_CLOEXEC);
+    EXPECT_EQ(6, fd);
+    EXPECT_EQ(FD_CLOEXEC, file_fcntl(&tp, 6, F_GETFD, 0));
+    /* Closing a descriptor forgets its flag: the next one there starts clear. */
+    EXPECT_EQ(0, file_fd_close(&tp, 6));
+    EXPECT_EQ(6, file_fd_dup(&tp, 0));
+    EXPECT_EQ(0, file_fcntl(&tp, 6, F_GETFD, 0));
+
+    EXPECT_EQ(0, file_copy_table(&tchild, &tp));
+    for (int i = 0; i < NOFILE; i++)
+        EXPECT_EQ(tp.fd_flags[i], tchild.fd_flags[i]);
+    file_close_on_exec(&tchild);
+    /* 3, 4 and 10 went; 0-2, 5, 6 and 9 stayed. */
+    EXPECT_EQ(6, open_fds(&tchild));
+    EXPECT_PTR_EQ(NULL, file_get(&tchild, 3));
+    EXPECT_PTR_EQ(NULL, file_get(&tchild, 4));
+    EXPECT_PTR_EQ(NULL, file_get(&tchild, 10));
+    EXPECT_TRUE(file_get(&tchild, 5) != NULL && file_get(&tchild, 9) != NULL);
+    EXPECT_EQ(9, open_fds(&tp)); /* the parent's table is its own */
+    file_close_all(&tchild);
+    file_close_all(&tp);
+    EXPECT_EQ(files0, file_open_count());
+}
+
+KTEST(file_fcntl_errors_and_status_flags)
+{
+    int files0 = file_open_count();
+    fresh(&tp);
+    ASSERT_EQ(0, file_install_console(&tp));
+    int fds[2];
+    EXPECT_EQ(-EINVAL, file_fd_pipe(&tp, fds, O_APPEND));
+    EXPECT_EQ(-EINVAL, file_fd_pipe(&tp, fds, 040000)); /* O_DIRECT */
+    EXPECT_EQ(3, open_fds(&tp));
+    ASSERT_EQ(0, file_fd_pipe(&tp, fds, O_NONBLOCK));
+    struct file *r = file_get(&tp, 3);
+    EXPECT_EQ(O_RDONLY | O_NONBLOCK, file_fcntl(&tp, 3, F_GETFL, 0));
+    EXPECT_EQ(O_WRONLY | O_NONBLOCK, file_fcntl(&tp, 4, F_GETFL, 0));
+    EXPECT_EQ(O_RDWR | O_LARGEFILE, file_fcntl(&tp, 0, F_GETFL, 0));
+    EXPECT_EQ(0, file_fcntl(&tp, 3, F_SETFL, O_APPEND | O_WRONLY | O_CREAT));
+    EXPECT_EQ(O_APPEND, r->status);
+    EXPECT_EQ(-EINVAL, file_fcntl(&tp, 3, F_SETFL, 020000)); /* FASYNC */
+    EXPECT_EQ(-EINVAL, file_fcntl(&tp, 3, F_SETFL, 01000000)); /* O_NOATIME */
+    EXPECT_EQ(O_APPEND, r->status);
+    EXPECT_EQ(0, file_fcntl(&tp, 3, F_SETFD, ~0L));
+    EXPECT_EQ(FD_CLOEXEC, tp.fd_flags[3]);
+    EXPECT_EQ(-EINVAL, file_fcntl(&tp, 3, 5, 0));
+    EXPECT_EQ(-EINVAL, file_fcntl(&tp, 3, -1, 0));
+    EXPECT_EQ(-EBADF, file_fcntl(&tp, 7, F_GETFD, 0));
+    EXPECT_EQ(-EBADF, file_fcntl(&tp, 7, 12345, 0)); /* EBADF before the command */
+    EXPECT_EQ(-EBADF, file_fcntl(&tp, NOFILE, F_GETFL, 0));
+    EXPECT_EQ(-EINVAL, file_fcntl(&tp, 3, F_DUPFD, NOFILE));
+    EXPECT_EQ(-EINVAL, file_fcntl(&tp, 3, F_DUPFD, -1));
+    EXPECT_EQ(NOFILE - 1, file_fcntl(&tp, 3, F_DUPFD, NOFILE - 1));
+    EXPECT_EQ(-EMFILE, file_fcntl(&tp, 3, F_DUPFD, NOFILE - 1));
+    EXPECT_EQ(-EINVAL, file_fd_dup3(&tp, 3, 3, 0));
+    EXPECT_EQ(-EINVAL, file_fd_dup3(&tp, 3, 5, O_NONBLOCK));
+    EXPECT_EQ(-EBADF, file_fd_dup3(&tp, 3, NOFILE, 0));
+    EXPECT_EQ(-EBADF, file_fd_dup3(&tp, 8, 5, 0));
+    /* open: unimplemented flags are refused, before anything else. */
+    EXPECT_EQ(-EINVAL, file_open(&tp, "/", 010000));  /* O_DSYNC */
+    EXPECT_EQ(-EINVAL, file_open(&tp, "/no-such-file", 010000000)); /* O_PATH */
+    int fd = file_open(&tp, "/", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+    EXPECT_EQ(5, fd);
+    EXPECT_EQ(O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_LARGEFILE, file_fcntl(&tp, 5, F_GETFL, 0));
     file_close_all(&tp);
     EXPECT_EQ(files0, file_open_count());
 }

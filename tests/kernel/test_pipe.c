@@ -1,13 +1,15 @@
 /*
  * test_pipe.c - the pipe core through its kernel-buffer layer (which never
- * blocks: -EAGAIN where a process would sleep): ring wraparound, atomic and
- * partial writes, end of file, EPIPE, reference counts through file_close,
+ * blocks: -EAGAIN where a process would sleep): ring wraparound, the 64 KiB
+ * capacity and its 16 frames, atomic and partial writes, out of memory, end
+ * of file, EPIPE, reference counts through file_close,
  * and every frame and file given back.
  */
 #include "kernel/errno.h"
 #include "kernel/file.h"
 #include "kernel/pipe.h"
 #include "kernel/string.h"
+#include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "tests/ktest.h"
 
@@ -55,19 +57,31 @@ KTEST(pipe_ring_wraps_around)
     EXPECT_EQ(free0, pmm_free_count());
 }
 
+/* Write n bytes of out in pieces of at most PIPE_BUF; true if all went in. */
+static bool put_all(struct file *w, size_t n)
+{
+    for (size_t off = 0; off < n; off += PIPE_BUF) {
+        size_t piece = MIN(PIPE_BUF, n - off);
+        if (pipe_kwrite(w, out + off, piece) != (long)piece)
+            return false;
+    }
+    return true;
+}
+
 KTEST(pipe_atomic_and_partial_writes)
 {
     struct file *r, *w;
     ASSERT_EQ(0, pipe_create(&r, &w));
+    EXPECT_EQ(65536, PIPE_SIZE); /* Linux's default capacity */
     pattern(out, sizeof(out), 3);
 
     EXPECT_EQ(0, pipe_kwrite(w, out, 0));
     EXPECT_EQ(0, pipe_kread(r, in, 0));
-    EXPECT_EQ(3000, pipe_kwrite(w, out, 3000));
+    ASSERT_TRUE(put_all(w, PIPE_SIZE - 1096));
     /* 2000 <= PIPE_BUF does not fit in the 1096 left: all or nothing. */
     EXPECT_EQ(-EAGAIN, pipe_kwrite(w, out, 2000));
-    EXPECT_EQ(3000, pipe_bytes_available(r));
-    EXPECT_EQ(1096, pipe_kwrite(w, out + 3000, 1096)); /* exactly fills it */
+    EXPECT_EQ(PIPE_SIZE - 1096, pipe_bytes_available(r));
+    EXPECT_EQ(1096, pipe_kwrite(w, out + PIPE_SIZE - 1096, 1096)); /* exactly fills it */
     EXPECT_EQ(-EAGAIN, pipe_kwrite(w, out, 1));
     EXPECT_EQ(PIPE_SIZE, pipe_kread(r, in, sizeof(in)));
     EXPECT_EQ(0, memcmp(in, out, PIPE_SIZE));
@@ -83,6 +97,28 @@ KTEST(pipe_atomic_and_partial_writes)
     EXPECT_EQ(-EBADF, pipe_kwrite(r, out, 1));
     file_close(r);
     file_close(w);
+}
+
+/* The ring's 16 frames come with the pipe and go with its last end: exact
+ * counts, and none taken or given back while data flows. */
+KTEST(pipe_holds_sixteen_frames)
+{
+    struct file *r, *w;
+    uint64_t free0 = pmm_free_count();
+    ASSERT_EQ(0, pipe_create(&r, &w));
+    uint64_t with_pipe = pmm_free_count();
+    /* 16 for the ring; the heap may have taken a frame or two for a new slab. */
+    EXPECT_TRUE(free0 - with_pipe >= 16 && free0 - with_pipe <= 18);
+    ASSERT_TRUE(put_all(w, PIPE_SIZE));
+    for (int i = 0; i < 5; i++) { /* around the ring a few more times */
+        EXPECT_EQ(3000, pipe_kread(r, in, 3000));
+        EXPECT_EQ(3000, pipe_kwrite(w, out, 3000));
+    }
+    EXPECT_EQ(with_pipe, pmm_free_count());
+    file_close(w);
+    EXPECT_EQ(with_pipe, pmm_free_count()); /* the reader still holds the data */
+    file_close(r);
+    EXPECT_EQ(free0, pmm_free_count());
 }
 
 KTEST(pipe_eof_when_writers_gone)
@@ -128,10 +164,14 @@ KTEST(pipe_create_out_of_memory_leaks_nothing)
     uint64_t free0 = pmm_free_count();
     int files0 = file_open_count();
     struct file *r = NULL, *w = NULL;
-    pmm_fail_after(0); /* the ring's frame cannot be had */
-    int err = pipe_create(&r, &w);
-    pmm_fail_after(-1);
-    EXPECT_EQ(-ENOMEM, err);
-    EXPECT_EQ(files0, file_open_count());
-    EXPECT_EQ(free0, pmm_free_count());
+    /* Running out at any of the ring's 16 frames (or the heap's) leaves
+     * nothing behind. */
+    for (long allowed = 0; allowed <= 16; allowed++) {
+        pmm_fail_after(allowed);
+        int err = pipe_create(&r, &w);
+        pmm_fail_after(-1);
+        EXPECT_EQ(-ENOMEM, err);
+        EXPECT_EQ(files0, file_open_count());
+        EXPECT_EQ(free0, pmm_free_count());
+    }
 }

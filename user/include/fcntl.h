@@ -1,7 +1,8 @@
 /*
- * fcntl.h - cowos user library: open() and its flags (Linux's values).
- * The cowos kernel opens initrd files and directories read-only; other
- * flags are passed through for the kernel to accept or refuse.
+ * fcntl.h - cowos user library: open() and fcntl() with their flags and
+ * commands (Linux's values). The cowos kernel opens initrd files and
+ * directories read-only; flags are passed through for the kernel to accept
+ * or refuse (an open flag it does not implement is EINVAL, never ignored).
  */
 #ifndef _COWOS_FCNTL_H
 #define _COWOS_FCNTL_H
@@ -18,13 +19,35 @@
 #define O_TRUNC 01000
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
+#define O_NDELAY O_NONBLOCK
+#define O_LARGEFILE 0100000 /* the kernel's bit; every file is "large" on x86-64 */
 #define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
 #define O_CLOEXEC 02000000
+
+/* fcntl() commands and the descriptor flag. */
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
 
 /*
  * Open path with flags (a mode argument after them is accepted and ignored).
  * Returns the lowest free descriptor, or -1 with errno (ENOENT, EMFILE, ...).
  */
 int open(const char *path, int flags, ...);
+
+/*
+ * Act on descriptor fd; the third argument is an int where cmd takes one.
+ * F_DUPFD / F_DUPFD_CLOEXEC (lowest free descriptor >= arg; the second sets
+ * FD_CLOEXEC on it), F_GETFD / F_SETFD (the descriptor's FD_CLOEXEC),
+ * F_GETFL (access mode and status flags) / F_SETFL (changes O_APPEND and
+ * O_NONBLOCK). -1 with EBADF (fd not open), EINVAL (unknown command, or arg
+ * out of range for F_DUPFD) or EMFILE.
+ */
+int fcntl(int fd, int cmd, ...);
 
 #endif

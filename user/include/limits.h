@@ -1,7 +1,9 @@
 /*
  * limits.h - cowos user library: ranges of the integer types (LP64) and a
- * few system limits. PATH_MAX and NAME_MAX are cowos's own: the kernel
- * copies at most 256 bytes of a path and a directory entry name is 55 bytes.
+ * few system limits. PATH_MAX, NAME_MAX, OPEN_MAX and CHILD_MAX are cowos's
+ * own: the kernel copies at most 256 bytes of a path, a directory entry name
+ * is 55 bytes, a process has 16 descriptors and the process table 64 slots
+ * (sysconf(_SC_OPEN_MAX) and sysconf(_SC_CHILD_MAX) say the same).
  */
 #ifndef _COWOS_LIMITS_H
 #define _COWOS_LIMITS_H
@@ -34,5 +36,8 @@
 
 #define PATH_MAX 256
 #define NAME_MAX 55
+#define PIPE_BUF 4096 /* pipe writes up to this size are never interleaved (as Linux) */
+#define OPEN_MAX 16   /* descriptors per process (the kernel's NOFILE) */
+#define CHILD_MAX 64  /* processes at once (the kernel's NPROC, init included) */
 
 #endif

@@ -24,7 +24,9 @@
 #endif
 
 /* sysconf() names, with Linux's values. */
+#define _SC_CHILD_MAX 1
 #define _SC_CLK_TCK 2
+#define _SC_OPEN_MAX 4
 #define _SC_PAGESIZE 30
 #define _SC_PAGE_SIZE _SC_PAGESIZE
 #define _SC_NPROCESSORS_ONLN 84
@@ -54,9 +56,16 @@ ssize_t write(int fd, const void *buf, size_t n);
 int close(int fd);
 /* fds[0] becomes the read end, fds[1] the write end. 0 or -1. */
 int pipe(int fds[2]);
-/* Copy fd to the lowest free descriptor / onto newfd (closed first). */
+/* pipe() with flags: O_CLOEXEC (both descriptors), O_NONBLOCK (both ends);
+ * any other flag is EINVAL. */
+int pipe2(int fds[2], int flags);
+/* Copy fd to the lowest free descriptor / onto newfd (closed first). The
+ * copy's FD_CLOEXEC is clear. */
 int dup(int fd);
 int dup2(int fd, int newfd);
+/* dup2 with flags (0 or O_CLOEXEC); EINVAL when fd == newfd or for any
+ * other flag. */
+int dup3(int fd, int newfd, int flags);
 /* Move fd's position; returns the new offset or -1 (ESPIPE on a pipe). */
 off_t lseek(int fd, off_t offset, int whence);
 

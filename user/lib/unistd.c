@@ -11,7 +11,9 @@
 #include "user/lib/syscall.h"
 
 /* Our public _SC_ names must be the kernel's (both use Linux's values). */
+_Static_assert(_SC_CHILD_MAX == COWOS_SC_CHILD_MAX, "_SC_CHILD_MAX");
 _Static_assert(_SC_CLK_TCK == COWOS_SC_CLK_TCK, "_SC_CLK_TCK");
+_Static_assert(_SC_OPEN_MAX == COWOS_SC_OPEN_MAX, "_SC_OPEN_MAX");
 _Static_assert(_SC_PAGESIZE == COWOS_SC_PAGESIZE, "_SC_PAGESIZE");
 _Static_assert(_SC_NPROCESSORS_ONLN == COWOS_SC_NPROCESSORS_ONLN, "_SC_NPROCESSORS_ONLN");
 _Static_assert(_SC_PHYS_PAGES == COWOS_SC_PHYS_PAGES, "_SC_PHYS_PAGES");
@@ -75,6 +77,11 @@ int pipe(int fds[2])
     return (int)sysret(syscall1(SYS_pipe, (long)fds));
 }
 
+int pipe2(int fds[2], int flags)
+{
+    return (int)sysret(syscall2(SYS_pipe2, (long)fds, flags));
+}
+
 int dup(int fd)
 {
     return (int)sysret(syscall1(SYS_dup, fd));
@@ -83,6 +90,11 @@ int dup(int fd)
 int dup2(int fd, int newfd)
 {
     return (int)sysret(syscall2(SYS_dup2, fd, newfd));
+}
+
+int dup3(int fd, int newfd, int flags)
+{
+    return (int)sysret(syscall3(SYS_dup3, fd, newfd, flags));
 }
 
 off_t lseek(int fd, off_t offset, int whence)
