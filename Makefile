@@ -125,7 +125,7 @@ $(B)/cowos-overflow.iso: $(B)/kernel.elf $(INITRD) $(B)/overflow.cmdline iso/gru
 	$(call make_iso,overflow,$@)
 
 deps:
-	@sh tools/deps.sh
+	@CC="$(CC)" sh tools/deps.sh
 
 ifeq ($(ACCEL),kvm)
 QEMU_ACCEL := -accel kvm -cpu host
