@@ -7,6 +7,9 @@
 # 2. With CRASH_ISO ("test crash=pagefault"): the panic check, counted as one
 #    more test. The kernel must fault on purpose and panic (QEMU status 5),
 #    its panic screen naming the page fault, CR2, and kmain in the backtrace.
+# 1b. With COPYDEMOS_ISO and COPYDEMOS_LOG set (make test sets them): the
+#    demos again in a boot with fork=copy (only /tests/demos_test runs), one
+#    more test: every demo must pass and explain its numbers in that mode too.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
 #    that overflows a kernel stack on purpose; the double fault must report it.
 # 3. With GDBCHECK_BUILD set in the environment (make test sets it): the GDB
@@ -27,7 +30,7 @@ limit="${TEST_TIMEOUT:-300}"
 : "${QEMU_BASE:=qemu-system-x86_64 -accel tcg -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04}"
 : "${QEMUFLAGS:=}"
 
-for f in "$iso" ${crash_iso:+"$crash_iso"}; do
+for f in "$iso" ${crash_iso:+"$crash_iso"} ${COPYDEMOS_ISO:+"$COPYDEMOS_ISO"}; do
     if [ ! -f "$f" ]; then
         echo "test.sh: no such ISO: $f"
         echo "0 passed, 1 failed"
@@ -105,6 +108,23 @@ if [ -n "$problem" ]; then
 fi
 kernel_p=$p
 kernel_f=$f
+
+# ---- 1b. the demos under fork=copy (only when make test sets COPYDEMOS_ISO) --
+if [ -n "${COPYDEMOS_ISO:-}" ]; then
+    n=$((p + f + 1))
+    echo "test.sh: demos under fork=copy: booting $COPYDEMOS_ISO (\"test fork=copy utest=demos_test\"); log in $COPYDEMOS_LOG"
+    boot "$COPYDEMOS_ISO" "$COPYDEMOS_LOG" quiet
+    if [ "$qstatus" = 1 ] && grep -qE '^ok [0-9]+ demos_test$' "$COPYDEMOS_LOG" &&
+        grep -qE '^[0-9]+ passed, 0 failed$' "$COPYDEMOS_LOG"; then
+        echo "ok $n demos_pass_under_fork_copy"
+        p=$((p + 1))
+    else
+        echo "# expected QEMU exit status 1 and \"ok N demos_test\", got status $qstatus; the log's last lines:"
+        tail -n 40 "$COPYDEMOS_LOG" | sed 's/^/#   /'
+        echo "not ok $n demos_pass_under_fork_copy"
+        f=$((f + 1))
+    fi
+fi
 
 # ---- helpers for the boots that must panic ---------------------------------
 # expect_panic ISO LOG: boot an image that panics on purpose; $why collects
