@@ -16,6 +16,8 @@
 #    check, tools/gdbcheck.sh, each of its checks counted as one more test.
 # 4. With HOSTCHECK set (make test sets it to the command): the user library's
 #    host check, one more test.
+# 5. With CMDLINECHECK set (make test sets it to the command): the check of
+#    the boot variables, tools/cmdline-test.sh, one more test.
 # The last line printed is always "N passed, N failed"; exit 0 only if N failed
 # is 0. A timeout, a panic or a missing summary line counts as one failure more.
 # Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
@@ -226,6 +228,21 @@ if [ -n "${HOSTCHECK:-}" ]; then
     else
         sed 's/^/# /' "$tmp/hostcheck" | tail -n 20
         echo "not ok $n host_libc_matches_glibc_and_programs_build_for_linux"
+        f=$((f + 1))
+    fi
+fi
+
+# ---- 5. the boot variables (only when make test sets CMDLINECHECK) ---------
+# tools/cmdline-test.sh: what make writes into grub.cfg for ARGS, INIT, FORK...
+# and what it refuses, without booting. One more test.
+if [ -n "${CMDLINECHECK:-}" ]; then
+    n=$((p + f + 1))
+    if $CMDLINECHECK >"$tmp/cmdlinecheck" 2>&1; then
+        echo "ok $n make_checks_boot_variables_and_quotes_args_for_grub"
+        p=$((p + 1))
+    else
+        grep '^#' "$tmp/cmdlinecheck" | tail -n 20
+        echo "not ok $n make_checks_boot_variables_and_quotes_args_for_grub"
         f=$((f + 1))
     fi
 fi
