@@ -146,7 +146,7 @@ export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
 
 # deps comes first so that a fresh machine gets its compiler before anything is built.
 run: deps $(B)/cowos.iso
-	@sh tools/run.sh $(B)/cowos.iso
+	@RUN_EOF=1 sh tools/run.sh $(B)/cowos.iso
 
 # KTEST=PREFIX or UTEST=NAME (or ktest=/utest= in CMDLINE) runs just those
 # tests: the other boots and checks are left out, the last line is still the tally.
