@@ -131,6 +131,11 @@ $(B)/cowos-overflow.iso: $(B)/overflow.cmdline $(B)/kernel.elf $(INITRD) iso/gru
 # The demos again under fork=copy (only demos_test, no kernel tests).
 $(B)/cowos-copydemos.iso: $(B)/copydemos.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,copydemos,$@)
+# Boots that must be refused with one line and the failure status.
+$(B)/cowos-badinit.iso: $(B)/badinit.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,badinit,$@)
+$(B)/cowos-badopt.iso: $(B)/badopt.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,badopt,$@)
 
 deps:
 	@CC="$(CC)" sh tools/deps.sh
@@ -152,11 +157,12 @@ run: deps $(B)/cowos.iso
 # tests: the other boots and checks are left out, the last line is still the tally.
 TEST_FILTERED := $(strip $(KTEST)$(UTEST)$(filter ktest=% utest=%,$(CMDLINE)))
 TEST_EXTRA_ISOS := $(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/cowos-overflow.iso \
-	$(B)/cowos-copydemos.iso)
+	$(B)/cowos-copydemos.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso)
 TEST_CHECKS := $(if $(TEST_FILTERED),,HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
 	CMDLINECHECK="sh tools/cmdline-test.sh" \
 	OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log \
-	COPYDEMOS_ISO=$(B)/cowos-copydemos.iso COPYDEMOS_LOG=$(B)/copydemos.log)
+	COPYDEMOS_ISO=$(B)/cowos-copydemos.iso COPYDEMOS_LOG=$(B)/copydemos.log \
+	REFUSE_BUILD=$(B))
 test: deps $(B)/cowos-test.iso $(TEST_EXTRA_ISOS)
 	@$(TEST_CHECKS) sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log \
 		$(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/crash.log)

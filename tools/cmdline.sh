@@ -7,7 +7,8 @@
 #        sh tools/cmdline.sh grubcfg TEMPLATE FILE   TEMPLATE with @CMDLINE@
 #                                                    replaced by FILE's line
 # IMAGE: run (COWOS_CMDLINE, COWOS_FORK, COWOS_COWTRACE, COWOS_INIT, COWOS_ARGS),
-# test (COWOS_CMDLINE, COWOS_KTEST, COWOS_UTEST), crash, overflow, copydemos.
+# test (COWOS_CMDLINE, COWOS_KTEST, COWOS_UTEST), crash, overflow, copydemos,
+# and badinit, badopt (a missing init, fork=COPY: the refusal checks).
 # The make variables arrive raw in those COWOS_* variables (make exports them).
 #
 # ARGS and CMDLINE are split as a shell splits words, without expansions:
@@ -198,7 +199,10 @@ test)
 crash) add_word test; add_word crash=pagefault ;;
 overflow) add_word test; add_word crash=stackoverflow ;;
 copydemos) add_word test; add_word fork=copy; add_word utest=demos_test ;;
-*) fail "cmdline.sh: unknown image '${1:-}' (run, test, crash, overflow, copydemos)" ;;
+# Mistakes on purpose, for make test's refusal checks (make itself refuses them).
+badinit) add_word init=/bin/nosuch ;;
+badopt) add_word fork=COPY ;;
+*) fail "cmdline.sh: unknown image '${1:-}' (run, test, crash, overflow, copydemos, badinit, badopt)" ;;
 esac
 len=$((len - 1))
 [ "$len" -le "$MAX_LINE" ] ||

@@ -10,6 +10,9 @@
 # 1b. With COPYDEMOS_ISO and COPYDEMOS_LOG set (make test sets them): the
 #    demos again in a boot with fork=copy (only /tests/demos_test runs), one
 #    more test: every demo must pass and explain its numbers in that mode too.
+# 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
+#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 4 MiB,
+#    that must end with one line and the failure status; three tests.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
 #    that overflows a kernel stack on purpose; the double fault must report it.
 # 3. With GDBCHECK_BUILD set in the environment (make test sets it): the GDB
@@ -126,6 +129,40 @@ if [ -n "${COPYDEMOS_ISO:-}" ]; then
         echo "not ok $n demos_pass_under_fork_copy"
         f=$((f + 1))
     fi
+fi
+
+# ---- 1c. refusals (only when make test sets REFUSE_BUILD) ------------------
+# A missing init, an unknown boot option and too little memory must each end
+# with one clear line and the failure status (QEMU 3): no panic screen.
+# refuse N NAME ISO LOG PATTERN [QEMU ARGS...]: one test.
+refuse() {
+    n=$1 name=$2 riso=$3 rlog=$4 pattern=$5
+    shift 5
+    saved=$QEMUFLAGS
+    QEMUFLAGS="$QEMUFLAGS $*"
+    boot "$riso" "$rlog" quiet
+    QEMUFLAGS=$saved
+    if [ "$qstatus" = 3 ] && grep -qE "$pattern" "$rlog" && ! grep -q 'panic' "$rlog"; then
+        echo "ok $n $name"
+        p=$((p + 1))
+    else
+        echo "# expected QEMU exit status 3, a line matching \"$pattern\" and no panic; got status $qstatus:"
+        tail -n 10 "$rlog" | sed 's/^/#   /'
+        echo "not ok $n $name"
+        f=$((f + 1))
+    fi
+}
+if [ -n "${REFUSE_BUILD:-}" ]; then
+    b=$REFUSE_BUILD
+    echo "test.sh: refusal checks: a missing init, fork=COPY, 4 MiB of memory; logs in $b/refuse-*.log"
+    refuse $((p + f + 1)) boot_refuses_missing_init "$b/cowos-badinit.iso" "$b/refuse-init.log" \
+        '^init: /bin/nosuch: No such file or directory$'
+    grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
+        { echo "# no list of the programs in /bin in $b/refuse-init.log"; echo "not ok $((p + f + 1)) boot_lists_programs_for_missing_init"; f=$((f + 1)); }
+    refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
+        'unknown fork= value "COPY"; valid: fork=cow\|copy'
+    refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-badinit.iso" "$b/refuse-memory.log" \
+        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 4M
 fi
 
 # ---- helpers for the boots that must panic ---------------------------------
