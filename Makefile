@@ -88,44 +88,57 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
 		{ echo "error: function addresses moved between the two links"; exit 1; }
 
 # The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
-# $(B)/NAME.cmdline (NAME = run, test, crash or overflow) is rewritten only when it changes.
+# $(B)/NAME.cmdline (NAME = run, test, crash, overflow or copydemos) is rewritten
+# only when it changes; tools/cmdline.sh builds it from the variables below
+# (raw: ARGS='a "b c"' is two arguments, as a shell splits them) and refuses
+# mistakes (an unknown FORK, an INIT not in the initrd, bytes GRUB cannot carry).
 # make run INIT=/bin/NAME ARGS="a b" boots straight into that program as pid 1;
 # FORK=copy selects the eager-copy fork; COWTRACE=1 traces every COW fault.
-RUN_CMDLINE := $(strip $(CMDLINE) $(if $(FORK),fork=$(FORK)) $(if $(COWTRACE),cowtrace) \
-	$(if $(INIT),init=$(INIT)) $(if $(ARGS),-- $(ARGS)))
-TEST_CMDLINE := $(strip test $(CMDLINE))
-CRASH_CMDLINE := test crash=pagefault
-OVERFLOW_CMDLINE := test crash=stackoverflow
-iso_cmdline = $(if $(filter test,$(1)),$(TEST_CMDLINE),$(if $(filter crash,$(1)),$(CRASH_CMDLINE),\
-	$(if $(filter overflow,$(1)),$(OVERFLOW_CMDLINE),$(RUN_CMDLINE))))
-
+# make test KTEST=PREFIX / UTEST=NAME runs only those kernel / user tests.
+$(B)/%.cmdline: export COWOS_CMDLINE = $(value CMDLINE)
+$(B)/%.cmdline: export COWOS_ARGS = $(value ARGS)
+$(B)/%.cmdline: export COWOS_INIT = $(INIT)
+$(B)/%.cmdline: export COWOS_FORK = $(FORK)
+$(B)/%.cmdline: export COWOS_COWTRACE = $(COWTRACE)
+$(B)/%.cmdline: export COWOS_KTEST = $(KTEST)
+$(B)/%.cmdline: export COWOS_UTEST = $(UTEST)
 $(B)/%.cmdline: FORCE
 	@mkdir -p $(B)
-	@echo '$(call iso_cmdline,$*)' | cmp -s - $@ || echo '$(call iso_cmdline,$*)' > $@
+	@sh tools/cmdline.sh $* > $@.new || { rm -f $@.new; exit 1; }
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 define make_iso
 	@rm -rf $(B)/iso-$(1) && mkdir -p $(B)/iso-$(1)/boot/grub
 	@$(if $(Q),echo "  ISO     $(2)")
 	$(Q)cp $(B)/kernel.elf $(B)/iso-$(1)/boot/kernel.elf
 	$(Q)cp $(INITRD) $(B)/iso-$(1)/boot/initrd.tar
-	$(Q)sed -e "s|@CMDLINE@|$$(cat $(B)/$(1).cmdline)|" iso/grub.cfg.in > $(B)/iso-$(1)/boot/grub/grub.cfg
+	$(Q)sh tools/cmdline.sh grubcfg iso/grub.cfg.in $(B)/$(1).cmdline > $(B)/iso-$(1)/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $(2) $(B)/iso-$(1) > $(B)/grub-mkrescue-$(1).log 2>&1 || \
 		{ cat $(B)/grub-mkrescue-$(1).log; exit 1; }
 endef
 
-$(B)/cowos.iso: $(B)/kernel.elf $(INITRD) $(B)/run.cmdline iso/grub.cfg.in | deps
+# The command line comes first: a mistake in it stops make before any compiling.
+$(B)/cowos.iso: $(B)/run.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,run,$@)
-$(B)/cowos-test.iso: $(B)/kernel.elf $(INITRD) $(B)/test.cmdline iso/grub.cfg.in | deps
+$(B)/cowos-test.iso: $(B)/test.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,test,$@)
 # The panic check's image: the kernel faults on purpose and must panic cleanly.
-$(B)/cowos-crash.iso: $(B)/kernel.elf $(INITRD) $(B)/crash.cmdline iso/grub.cfg.in | deps
+$(B)/cowos-crash.iso: $(B)/crash.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,crash,$@)
 # The stack-overflow check's image: the kernel overflows its stack on purpose.
-$(B)/cowos-overflow.iso: $(B)/kernel.elf $(INITRD) $(B)/overflow.cmdline iso/grub.cfg.in | deps
+$(B)/cowos-overflow.iso: $(B)/overflow.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,overflow,$@)
+# The demos again under fork=copy (only demos_test, no kernel tests).
+$(B)/cowos-copydemos.iso: $(B)/copydemos.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,copydemos,$@)
+# Boots that must be refused with one line and the failure status.
+$(B)/cowos-badinit.iso: $(B)/badinit.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,badinit,$@)
+$(B)/cowos-badopt.iso: $(B)/badopt.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,badopt,$@)
 
 deps:
-	@sh tools/deps.sh
+	@CC="$(CC)" sh tools/deps.sh
 
 ifeq ($(ACCEL),kvm)
 QEMU_ACCEL := -accel kvm -cpu host
@@ -138,11 +151,21 @@ export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
 
 # deps comes first so that a fresh machine gets its compiler before anything is built.
 run: deps $(B)/cowos.iso
-	@sh tools/run.sh $(B)/cowos.iso
+	@RUN_EOF=1 sh tools/run.sh $(B)/cowos.iso
 
-test: deps $(B)/cowos-test.iso $(B)/cowos-crash.iso $(B)/cowos-overflow.iso
-	@HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
-		OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log $(B)/cowos-crash.iso $(B)/crash.log
+# KTEST=PREFIX or UTEST=NAME (or ktest=/utest= in CMDLINE) runs just those
+# tests: the other boots and checks are left out, the last line is still the tally.
+TEST_FILTERED := $(strip $(KTEST)$(UTEST)$(filter ktest=% utest=%,$(CMDLINE)))
+TEST_EXTRA_ISOS := $(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/cowos-overflow.iso \
+	$(B)/cowos-copydemos.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso)
+TEST_CHECKS := $(if $(TEST_FILTERED),,HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
+	CMDLINECHECK="sh tools/cmdline-test.sh" \
+	OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log \
+	COPYDEMOS_ISO=$(B)/cowos-copydemos.iso COPYDEMOS_LOG=$(B)/copydemos.log \
+	REFUSE_BUILD=$(B))
+test: deps $(B)/cowos-test.iso $(TEST_EXTRA_ISOS)
+	@$(TEST_CHECKS) sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log \
+		$(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/crash.log)
 
 debug: deps $(B)/cowos.iso
 	@echo "QEMU paused with its GDB stub on port $(GDBPORT); run 'make gdb' in another terminal."

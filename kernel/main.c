@@ -2,12 +2,15 @@
  * main.c - kmain: the order in which the kernel brings itself up, and what it
  * runs as pid 1. Nothing else.
  *
- * Command line words (see README): "test" runs the in-kernel tests, then the
- * user test runner; "init=/bin/NAME" picks pid 1 (default /bin/init); words
- * after "--" are pid 1's arguments; "fork=copy" makes fork copy eagerly instead
- * of copy-on-write; "cowtrace" prints a line per COW fault; "crash=pagefault"
- * and "crash=stackoverflow" deliberately fault to show (and test) the panic
- * screen and the double-fault report.
+ * Command line words (see README; kernel/cmdline.c knows them all and refuses
+ * any other): "test" runs the in-kernel tests, then the user test runner
+ * ("ktest=PREFIX" and "utest=NAME" pick some of them); "init=/bin/NAME" picks
+ * pid 1 (default /bin/init); words after "--" are pid 1's arguments;
+ * "fork=copy" makes fork copy eagerly instead of copy-on-write; "cowtrace"
+ * prints a line per COW fault; "crash=pagefault" and "crash=stackoverflow"
+ * deliberately fault to show (and test) the panic screen and the double-fault
+ * report. A command line with a mistake, or too little memory, is refused
+ * with one line and QEMU's failure status before anything starts.
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -16,6 +19,7 @@
 #include "kernel/gdt.h"
 #include "kernel/initrd.h"
 #include "kernel/printk.h"
+#include "kernel/qemu.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
@@ -36,13 +40,15 @@
 
 void kmain(paddr_t mbi_paddr);
 
-#define INIT_MAX_ARGS 16
+/* Below this much usable RAM the kernel, its tables, the initrd GRUB loads
+ * and a shell do not fit; MEM=8M gives QEMU's guest about 7 MiB usable. */
+#define MIN_USABLE_MIB 6
+#define MIN_MEM_OPTION "MEM=8M"
 
 static struct boot_info boot_info;
-static char init_path[64] = "/bin/init";
-static char init_words[256];
-static char *init_argv[INIT_MAX_ARGS + 1];
-static char runner_args[64];
+static char init_path[CMDLINE_MAX] = "/bin/init";
+static char *init_argv[CMDLINE_MAX_ARGS + 2];
+static char runner_args[3][CMDLINE_MAX];
 
 static void print_banner(void)
 {
@@ -75,33 +81,64 @@ static __attribute__((noinline)) int overflow_on_purpose(int depth)
 /* pid 1's argv: its path's base name, then the words after "--". */
 static void build_init_argv(void)
 {
-    int argc = 0;
+    int argc = 0, nargs;
     const char *base = init_path;
     for (const char *c = init_path; *c; c++)
         if (*c == '/')
             base = c + 1;
     init_argv[argc++] = (char *)base;
-    const char *rest = cmdline_get();
-    const char *dashes = NULL;
-    for (const char *c = rest; *c; c++)
-        if (c[0] == '-' && c[1] == '-' && (c == rest || c[-1] == ' ') && (c[2] == ' ' || !c[2])) {
-            dashes = c + 2;
-            break;
-        }
-    if (!dashes)
-        goto done;
-    strlcpy(init_words, dashes, sizeof(init_words));
-    for (char *w = init_words; *w && argc < INIT_MAX_ARGS;) {
-        while (*w == ' ')
-            *w++ = '\0';
-        if (!*w)
-            break;
-        init_argv[argc++] = w;
-        while (*w && *w != ' ')
-            w++;
-    }
-done:
+    const char *const *args = cmdline_args(&nargs);
+    for (int i = 0; i < nargs; i++)
+        init_argv[argc++] = (char *)args[i];
     init_argv[argc] = NULL;
+}
+
+/* Too little memory: say so in one line and end with QEMU's failure status
+ * (before the frame allocator or GRUB's missing initrd can fail less clearly). */
+static void refuse_too_little_memory(void)
+{
+    uint64_t usable_mib = bootinfo_usable_bytes(&boot_info) >> 20;
+    if (usable_mib >= MIN_USABLE_MIB)
+        return;
+    printk("cowos: %lu MiB of usable memory is too little: it needs at least %d MiB (%s); "
+           "powering off\n",
+           usable_mib, MIN_USABLE_MIB, MIN_MEM_OPTION);
+    qemu_exit(QEMU_EXIT_FAIL);
+}
+
+/* A command line with a mistake: the "cmdline:" line says what is wrong;
+ * end with QEMU's failure status before anything runs. */
+static void refuse_wrong_cmdline(void)
+{
+    if (cmdline_check())
+        return;
+    printk("cowos: refusing to start with this command line; powering off\n");
+    qemu_exit(QEMU_EXIT_FAIL);
+}
+
+/* "test": the kernel tests (those "ktest=PREFIX" picks), then /tests/runner
+ * as pid 1 for the user tests ("utest=NAME": only that one). With only one of
+ * ktest= and utest=, only that half runs. */
+static void start_tests(void)
+{
+    bool kfilter = cmdline_has("ktest"), ufilter = cmdline_has("utest");
+    if (kfilter || !ufilter)
+        ktest_run_all();
+    if ((kfilter && !ufilter) || initrd_lookup("/tests/runner", NULL, NULL) != 0)
+        ktest_finish(); /* kernel tests only, or no user tests in this initrd */
+    strlcpy(init_path, "/tests/runner", sizeof(init_path));
+    int passed, failed;
+    ktest_counts(&passed, &failed);
+    snprintk(runner_args[0], sizeof(runner_args[0]), "kpassed=%d", passed);
+    snprintk(runner_args[1], sizeof(runner_args[1]), "kfailed=%d", failed);
+    char *argv[] = {"runner", runner_args[0], runner_args[1], NULL, NULL};
+    if (ufilter) {
+        char name[CMDLINE_MAX];
+        cmdline_value("utest", name, sizeof(name));
+        snprintk(runner_args[2], sizeof(runner_args[2]), "only=%s", name);
+        argv[3] = runner_args[2];
+    }
+    proc_start_init(init_path, argv);
 }
 
 void kmain(paddr_t mbi_paddr)
@@ -111,6 +148,7 @@ void kmain(paddr_t mbi_paddr)
     trap_init();
     bootinfo_parse(mbi_paddr, &boot_info);
     cmdline_init(boot_info.cmdline);
+    refuse_too_little_memory();
     pmm_init(&boot_info);
     vmm_init_kernel(&boot_info);
     vmm_kernel_unmap_guard(gdt_df_stack_guard());
@@ -128,6 +166,8 @@ void kmain(paddr_t mbi_paddr)
     sti();
     print_banner();
 
+    refuse_wrong_cmdline();
+
     char word[32];
     if (cmdline_value("crash", word, sizeof(word))) {
         if (strcmp(word, "pagefault") == 0)
@@ -135,23 +175,13 @@ void kmain(paddr_t mbi_paddr)
         if (strcmp(word, "stackoverflow") == 0)
             overflow_on_purpose(0);
     }
-    if (cmdline_has("test")) {
-        ktest_run_all();
-        if (initrd_lookup("/tests/runner", NULL, NULL) != 0)
-            ktest_finish(); /* no user tests in this initrd */
-        strlcpy(init_path, "/tests/runner", sizeof(init_path));
-        int passed, failed;
-        ktest_counts(&passed, &failed);
-        snprintk(runner_args, sizeof(runner_args), "kpassed=%d", passed);
-        snprintk(runner_args + 32, 32, "kfailed=%d", failed);
-        char *argv[] = {"runner", runner_args, runner_args + 32, NULL};
-        proc_start_init(init_path, argv);
-        cli();
-        sched_run();
+    if (cmdline_has("test"))
+        start_tests();
+    else {
+        cmdline_value("init", init_path, sizeof(init_path));
+        build_init_argv();
+        proc_start_init(init_path, init_argv);
     }
-    cmdline_value("init", init_path, sizeof(init_path));
-    build_init_argv();
-    proc_start_init(init_path, init_argv);
     cli();
     sched_run();
 }

@@ -3,6 +3,8 @@
  * [r, w) finished input, [w, e) the line being edited; r <= w <= e, e - r <=
  * TTY_BUF (indices only grow). Only the COM1 IRQ adds input; readers sleep on
  * &tty. Ctrl-D is kept as a marker byte that ends a read and is not returned.
+ * Also owns the console's session (the session of the last process that read
+ * the console), whose programs Ctrl-C interrupts until job control exists.
  */
 #include "kernel/tty.h"
 #include "kernel/console.h"
@@ -11,6 +13,7 @@
 #include "kernel/pic.h"
 #include "kernel/serial.h"
 #include "kernel/trap.h"
+#include "kernel/signum.h"
 #include "proc/proc.h"
 
 #define CTRL(c) ((c) - '@')
@@ -22,6 +25,10 @@ static struct {
     uint64_t r, w, e;
     bool echo;
 } tty = {.echo = true};
+
+/* The session of the last process that read the console (0: none yet):
+ * the shell's, while it runs a program, since the shell read the command. */
+static int console_sid;
 
 static void put(char c) { tty.buf[tty.e++ % TTY_BUF] = c; }
 
@@ -45,10 +52,43 @@ static void commit(void)
     proc_wakeup(&tty);
 }
 
+int tty_interrupt_session(int sid)
+{
+    int sent = 0;
+    struct proc *t = proc_table();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &t[i];
+        if (q->state == PROC_UNUSED || q->state == PROC_EMBRYO || q->state == PROC_ZOMBIE)
+            continue;
+        if (sid <= 0 || q->sid != sid || q->pid == sid || q->pid == 1)
+            continue; /* never the session leader (the shell), never init */
+        proc_signal(q, SIGINT);
+        sent++;
+    }
+    return sent;
+}
+
+/* Ctrl-C: echo ^C, drop the line being edited, interrupt the console's
+ * session. With nobody to interrupt (at the shell's prompt), an empty line
+ * goes to the reader instead, so the shell prompts again. */
+static void interrupt(void)
+{
+    if (tty.echo)
+        console_write("^C\n", 3);
+    tty.e = tty.w;
+    if (tty_interrupt_session(console_sid) == 0 && tty.e - tty.r < TTY_BUF) {
+        put('\n');
+        commit();
+    }
+}
+
 void tty_input(int c)
 {
     c &= 0xff;
     switch (c) {
+    case CTRL('C'):
+        interrupt();
+        return;
     case '\r':
     case '\n':
         if (tty.e - tty.r >= TTY_BUF)
@@ -123,6 +163,9 @@ static long tty_read(struct file *f, vaddr_t buf, size_t n)
 {
     if (n == 0)
         return 0;
+    struct proc *self = proc_current();
+    if (self)
+        console_sid = self->sid;
     while (tty.r == tty.w) {
         if (f->status & O_NONBLOCK)
             return -EAGAIN; /* no finished line yet */

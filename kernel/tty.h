@@ -3,6 +3,9 @@
  * from COM1 (IRQ 4) through a canonical line discipline: echo, backspace and
  * DEL erase a character, Ctrl-U the line, Enter ends a line, Ctrl-D sends the
  * line without a newline (on an empty line: end of file, read returns 0).
+ * Ctrl-C drops the line being edited and sends SIGINT to the programs of the
+ * console's session (the session of the last process to read the console),
+ * never to its leader (the shell) or to init; job control will replace this.
  */
 #ifndef KERNEL_TTY_H
 #define KERNEL_TTY_H
@@ -27,6 +30,9 @@ struct file *tty_open(void);
  * Bytes that do not fit in TTY_BUF are dropped.
  */
 void tty_input(int c);
+/* Ctrl-C's work: SIGINT to every live process of session sid except the
+ * session's leader and pid 1. Returns how many were signalled. */
+int tty_interrupt_session(int sid);
 /* Turn echo of typed input on or off; returns the previous setting. */
 bool tty_set_echo(bool on);
 /*

@@ -17,10 +17,12 @@
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
+#include "kernel/initrd.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
 #include "kernel/string.h"
+#include "kernel/sysnum.h"
 #include "kernel/trap.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
@@ -372,6 +374,35 @@ long sys_getsid(long pid)
     return q ? q->sid : -ESRCH;
 }
 
+/* Linux's wording for the errors exec can give pid 1 (strerror's text). */
+static const char *init_error_text(int err)
+{
+    switch (err) {
+    case -ENOENT: return "No such file or directory";
+    case -ENOTDIR: return "Not a directory";
+    case -EISDIR: return "Is a directory";
+    case -EACCES: return "Permission denied";
+    case -ENOEXEC: return "Exec format error";
+    case -E2BIG: return "Argument list too long";
+    case -ENOMEM: return "Cannot allocate memory";
+    case -ENAMETOOLONG: return "File name too long";
+    default: return "error";
+    }
+}
+
+/* pid 1 cannot start: one line with Linux's wording, the programs there are,
+ * and QEMU's failure status (a user's mistake, not a kernel bug: no panic). */
+static __noreturn void init_cannot_start(const char *path, int err)
+{
+    printk("init: %s: %s\n", path, init_error_text(err));
+    printk("init: the programs in /bin are:");
+    struct cowos_dirent e;
+    for (int i = 0; initrd_list("/bin", i, &e) == 0; i++)
+        printk(" %s", e.name);
+    printk("\ninit: nothing to run as pid 1; powering off\n");
+    qemu_exit(QEMU_EXIT_FAIL);
+}
+
 void proc_start_init(const char *path, char *const argv[])
 {
     int err = 0;
@@ -387,7 +418,7 @@ void proc_start_init(const char *path, char *const argv[])
     p->sid = p->pgid = p->pid;
     err = exec_replace(p, path, argv);
     if (err < 0)
-        panic("proc_start_init: cannot start %s (error %d)", path, err);
+        init_cannot_start(path, err);
     if (file_install_console(p) < 0)
         panic("proc_start_init: no memory for the console files");
     init_proc = p;

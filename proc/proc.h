@@ -83,7 +83,9 @@ void proc_free_unstarted(struct proc *p);
  * FPU too when p is the running process. */
 void proc_fpu_reset(struct proc *p);
 
-/* Start pid 1 from the initrd program at path with argv; panics if it cannot. */
+/* Start pid 1 from the initrd program at path with argv. If it cannot start
+ * (a mistyped init=), prints why and the programs in /bin, then ends QEMU
+ * with the failure status. */
 void proc_start_init(const char *path, char *const argv[]);
 
 /* Terminate the current process with a wait status; never returns. */

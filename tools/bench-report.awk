@@ -2,6 +2,8 @@
 # PASS/MISS lines of make bench's targets (measured, never asserted).
 # Input: the CSV that tools/bench.sh writes (header line, then one row per
 # system, mode and size). Plain POSIX awk (mawk is Debian's default).
+# With -v markdown=1: only the table, as the Markdown rows README.md shows
+# (make readme-bench puts them there).
 
 BEGIN { FS = "," }
 
@@ -65,6 +67,25 @@ END {
             t = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = t
         }
     norder = split("cowos/cow cowos/copy linux/cow", order, " ")
+    if (markdown) {
+        print "| resident | system | fork returns | fork+exit+waitpid | write per page | frames copied | other frames | PT pages (min) | COW faults | cycles per COW fault | cycles per 4 KiB copy |"
+        print "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for (s = 1; s <= nsizes; s++)
+            for (o = 1; o <= norder; o++) {
+                k = order[o]
+                size = sizes[s]
+                if (!has(k, size))
+                    continue
+                pt = get(k, size, "fork_pt_pages")
+                ptcell = pt == "n/a" ? "n/a" : pt " (" get(k, size, "pt_pages_min") ")"
+                printf "| %s MiB | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", size, label(k),
+                    commas(get(k, size, "fork_cycles")), commas(get(k, size, "fork_wait_cycles")),
+                    commas(get(k, size, "write_cycles_per_page")), commas(get(k, size, "fork_frames_copied")),
+                    get(k, size, "fork_other_frames"), ptcell, commas(get(k, size, "cow_faults")),
+                    commas(get(k, size, "fault_cycles_per_fault")), commas(get(k, size, "copy_cycles_per_copy"))
+            }
+        exit 0
+    }
 
     print "What fork() costs, by resident size. cowos: guest cycles under QEMU -icount shift=0"
     print "(one per guest instruction; each rep iteration counts once), the same on every run."

@@ -2,7 +2,9 @@
 # deps.sh - make sure the tools the build and QEMU need are installed.
 # On Debian/Ubuntu, installs what is missing with apt-get (through sudo when
 # not root), saying so first. Elsewhere, names what to install and fails.
-# Usage: sh tools/deps.sh                 the build, QEMU and GDB (make runs this)
+# Usage: sh tools/deps.sh                 the build, QEMU and GDB (make runs this);
+#                                         with CC=clang... in the environment
+#                                         (make CC=clang), clang and ld.lld too
 #        sh tools/deps.sh CMD:PACKAGE...  just these, e.g. gnuplot:gnuplot-nox
 set -e
 missing=""
@@ -22,6 +24,13 @@ else
     need make make
     need gdb gdb
     [ -f /usr/include/stdio.h ] || missing="$missing libc6-dev" # the host check builds against glibc
+    case "${CC:-}" in
+    clang*|*/clang*)
+        # Debian names the package as the command: clang, clang-14, ...
+        need "$CC" "$(basename "$CC")"
+        need ld.lld lld # the user programs link with ld.lld under clang
+        ;;
+    esac
 fi
 [ -z "$missing" ] && exit 0
 # shellcheck disable=SC2086

@@ -27,10 +27,13 @@ GDBCHECK_PORT := $(if $(filter command line,$(origin GDBPORT)),$(GDBPORT))
 gdbcheck: deps $(B)/cowos-gdbcheck.iso $(USER_PROGS)
 	@GDBPORT=$(GDBCHECK_PORT) sh tools/gdbcheck.sh $(B)
 
-# make test: build the check's image too and tell tools/test.sh where it is.
+# make test: build the check's image too and tell tools/test.sh where it is
+# (not for a filtered run, make test KTEST=... or UTEST=...).
+ifeq ($(TEST_FILTERED),)
 test: $(B)/cowos-gdbcheck.iso $(USER_PROGS)
 test: export GDBCHECK_BUILD := $(B)
 test: export GDBPORT := $(GDBCHECK_PORT)
+endif
 
 docs:
 	@sh docs/figures/make-figures.sh

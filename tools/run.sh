@@ -4,6 +4,9 @@
 # Reads QEMU_BASE and QEMUFLAGS from the Makefile. Exits 0 when the kernel
 # reports success through isa-debug-exit, 1 on reported failure, 2 on a panic,
 # and QEMU's own status otherwise.
+# With RUN_EOF=1 (make run sets it) and a stdin that is not a terminal, the
+# input is passed on and then a Ctrl-D: end of input, as on a terminal, so a
+# shell fed from a script or /dev/null ends instead of waiting forever.
 
 iso="${1:?usage: run.sh ISO [qemu arguments...]}"
 shift
@@ -26,9 +29,33 @@ else
     console="-display none -serial stdio -monitor none"
 fi
 
-# shellcheck disable=SC2086  # QEMU_BASE, console and QEMUFLAGS are word lists
-$QEMU_BASE $console -cdrom "$iso" $QEMUFLAGS "$@"
-status=$?
+if [ "${RUN_EOF:-}" = 1 ] && [ ! -t 0 ]; then
+    # QEMU reads the serial input from a FIFO that a feeder fills with our
+    # stdin and then Ctrl-D. (An asynchronous command's stdin is /dev/null, so
+    # the feeder's cat reads ours through fd 3.) When QEMU ends first, the
+    # feeder and its cat are stopped: stdin may never end.
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/cowos-run.XXXXXX") || exit 2
+    mkfifo "$tmp/in" || exit 2
+    exec 3<&0
+    {
+        cat <&3 &
+        echo $! >"$tmp/cat"
+        wait $!
+        printf '\004'
+    } >"$tmp/in" 3<&3 &
+    feeder=$!
+    # shellcheck disable=SC2086  # QEMU_BASE, console and QEMUFLAGS are word lists
+    $QEMU_BASE $console -cdrom "$iso" $QEMUFLAGS "$@" <"$tmp/in" 3<&-
+    status=$?
+    kill "$feeder" 2>/dev/null
+    [ -s "$tmp/cat" ] && kill "$(cat "$tmp/cat")" 2>/dev/null
+    wait "$feeder" 2>/dev/null
+    rm -rf "$tmp"
+else
+    # shellcheck disable=SC2086  # QEMU_BASE, console and QEMUFLAGS are word lists
+    $QEMU_BASE $console -cdrom "$iso" $QEMUFLAGS "$@"
+    status=$?
+fi
 
 case $status in
 1)

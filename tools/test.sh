@@ -7,12 +7,20 @@
 # 2. With CRASH_ISO ("test crash=pagefault"): the panic check, counted as one
 #    more test. The kernel must fault on purpose and panic (QEMU status 5),
 #    its panic screen naming the page fault, CR2, and kmain in the backtrace.
+# 1b. With COPYDEMOS_ISO and COPYDEMOS_LOG set (make test sets them): the
+#    demos again in a boot with fork=copy (only /tests/demos_test runs), one
+#    more test: every demo must pass and explain its numbers in that mode too.
+# 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
+#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 4 MiB,
+#    that must end with one line and the failure status; three tests.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
 #    that overflows a kernel stack on purpose; the double fault must report it.
 # 3. With GDBCHECK_BUILD set in the environment (make test sets it): the GDB
 #    check, tools/gdbcheck.sh, each of its checks counted as one more test.
 # 4. With HOSTCHECK set (make test sets it to the command): the user library's
 #    host check, one more test.
+# 5. With CMDLINECHECK set (make test sets it to the command): the check of
+#    the boot variables, tools/cmdline-test.sh, one more test.
 # The last line printed is always "N passed, N failed"; exit 0 only if N failed
 # is 0. A timeout, a panic or a missing summary line counts as one failure more.
 # Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
@@ -27,7 +35,7 @@ limit="${TEST_TIMEOUT:-300}"
 : "${QEMU_BASE:=qemu-system-x86_64 -accel tcg -m 128M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04}"
 : "${QEMUFLAGS:=}"
 
-for f in "$iso" ${crash_iso:+"$crash_iso"}; do
+for f in "$iso" ${crash_iso:+"$crash_iso"} ${COPYDEMOS_ISO:+"$COPYDEMOS_ISO"}; do
     if [ ! -f "$f" ]; then
         echo "test.sh: no such ISO: $f"
         echo "0 passed, 1 failed"
@@ -105,6 +113,57 @@ if [ -n "$problem" ]; then
 fi
 kernel_p=$p
 kernel_f=$f
+
+# ---- 1b. the demos under fork=copy (only when make test sets COPYDEMOS_ISO) --
+if [ -n "${COPYDEMOS_ISO:-}" ]; then
+    n=$((p + f + 1))
+    echo "test.sh: demos under fork=copy: booting $COPYDEMOS_ISO (\"test fork=copy utest=demos_test\"); log in $COPYDEMOS_LOG"
+    boot "$COPYDEMOS_ISO" "$COPYDEMOS_LOG" quiet
+    if [ "$qstatus" = 1 ] && grep -qE '^ok [0-9]+ demos_test$' "$COPYDEMOS_LOG" &&
+        grep -qE '^[0-9]+ passed, 0 failed$' "$COPYDEMOS_LOG"; then
+        echo "ok $n demos_pass_under_fork_copy"
+        p=$((p + 1))
+    else
+        echo "# expected QEMU exit status 1 and \"ok N demos_test\", got status $qstatus; the log's last lines:"
+        tail -n 40 "$COPYDEMOS_LOG" | sed 's/^/#   /'
+        echo "not ok $n demos_pass_under_fork_copy"
+        f=$((f + 1))
+    fi
+fi
+
+# ---- 1c. refusals (only when make test sets REFUSE_BUILD) ------------------
+# A missing init, an unknown boot option and too little memory must each end
+# with one clear line and the failure status (QEMU 3): no panic screen.
+# refuse N NAME ISO LOG PATTERN [QEMU ARGS...]: one test.
+refuse() {
+    n=$1 name=$2 riso=$3 rlog=$4 pattern=$5
+    shift 5
+    saved=$QEMUFLAGS
+    QEMUFLAGS="$QEMUFLAGS $*"
+    boot "$riso" "$rlog" quiet
+    QEMUFLAGS=$saved
+    if [ "$qstatus" = 3 ] && grep -qE "$pattern" "$rlog" && ! grep -q 'panic' "$rlog"; then
+        echo "ok $n $name"
+        p=$((p + 1))
+    else
+        echo "# expected QEMU exit status 3, a line matching \"$pattern\" and no panic; got status $qstatus:"
+        tail -n 10 "$rlog" | sed 's/^/#   /'
+        echo "not ok $n $name"
+        f=$((f + 1))
+    fi
+}
+if [ -n "${REFUSE_BUILD:-}" ]; then
+    b=$REFUSE_BUILD
+    echo "test.sh: refusal checks: a missing init, fork=COPY, 4 MiB of memory; logs in $b/refuse-*.log"
+    refuse $((p + f + 1)) boot_refuses_missing_init "$b/cowos-badinit.iso" "$b/refuse-init.log" \
+        '^init: /bin/nosuch: No such file or directory$'
+    grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
+        { echo "# no list of the programs in /bin in $b/refuse-init.log"; echo "not ok $((p + f + 1)) boot_lists_programs_for_missing_init"; f=$((f + 1)); }
+    refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
+        'unknown fork= value "COPY"; valid: fork=cow\|copy'
+    refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-badinit.iso" "$b/refuse-memory.log" \
+        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 4M
+fi
 
 # ---- helpers for the boots that must panic ---------------------------------
 # expect_panic ISO LOG: boot an image that panics on purpose; $why collects
@@ -206,6 +265,21 @@ if [ -n "${HOSTCHECK:-}" ]; then
     else
         sed 's/^/# /' "$tmp/hostcheck" | tail -n 20
         echo "not ok $n host_libc_matches_glibc_and_programs_build_for_linux"
+        f=$((f + 1))
+    fi
+fi
+
+# ---- 5. the boot variables (only when make test sets CMDLINECHECK) ---------
+# tools/cmdline-test.sh: what make writes into grub.cfg for ARGS, INIT, FORK...
+# and what it refuses, without booting. One more test.
+if [ -n "${CMDLINECHECK:-}" ]; then
+    n=$((p + f + 1))
+    if $CMDLINECHECK >"$tmp/cmdlinecheck" 2>&1; then
+        echo "ok $n make_checks_boot_variables_and_quotes_args_for_grub"
+        p=$((p + 1))
+    else
+        grep '^#' "$tmp/cmdlinecheck" | tail -n 20
+        echo "not ok $n make_checks_boot_variables_and_quotes_args_for_grub"
         f=$((f + 1))
     fi
 fi

@@ -36,6 +36,11 @@ USER_DEFS := -D__cowos__=1 -U__linux__ -U__linux -Ulinux -U__gnu_linux__
 USER_CFLAGS := $(USER_TARGET) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-nostdinc -isystem user/include $(USER_DEFS) \
 	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-common -MMD -MP
+# Programs in user/bin stop at a warning too, unless USER_WERROR is emptied
+# (make USER_WERROR=): then they are shown and the build goes on. The library
+# and the tests always keep -Werror.
+USER_WERROR ?= -Werror
+USER_PROG_CFLAGS := $(filter-out -Werror,$(USER_CFLAGS)) $(USER_WERROR)
 USER_LIB_CFLAGS := $(USER_CFLAGS) -ffreestanding -I. \
 	$(if $(USER_IS_CLANG),,-fno-tree-loop-distribute-patterns)
 USER_ASFLAGS := $(USER_TARGET) -g -D__ASSEMBLER__ -MMD -MP
@@ -63,7 +68,7 @@ initrd: $(INITRD)
 
 # Everything rebuilds when the flags (or the compiler) change.
 USER_FLAGS_FILE := $(USER_B)/flags
-USER_FLAGS_NOW := $(CC) | $(USER_CFLAGS) | $(USER_LIB_CFLAGS) | $(USER_LDFLAGS) | $(USER_LIBGCC)
+USER_FLAGS_NOW := $(CC) | $(USER_CFLAGS) | $(USER_PROG_CFLAGS) | $(USER_LIB_CFLAGS) | $(USER_LDFLAGS) | $(USER_LIBGCC)
 $(USER_FLAGS_FILE): FORCE_USER_FLAGS
 	@mkdir -p $(dir $@)
 	@echo '$(USER_FLAGS_NOW)' | cmp -s - $@ || echo '$(USER_FLAGS_NOW)' > $@
@@ -88,7 +93,7 @@ $(USER_LIBC): $(USER_LIB_OBJS)
 $(USER_PROG_OBJS): $(USER_B)/bin/%.o: user/bin/%.c $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(USER_PROG_CFLAGS) -c $< -o $@
 
 $(USER_TEST_OBJS): $(USER_B)/tests/%.o: tests/user/%.c $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)

@@ -2,7 +2,8 @@
  * runner.c - the user test runner, pid 1 when the kernel boots with "test".
  *
  * Runs every program in /tests (but itself) in a forked child, in name
- * order; a child's exit status 0 is a pass. Numbering continues after the
+ * order; a child's exit status 0 is a pass. With "only=NAME" (the kernel's
+ * utest=NAME) it runs just that test; a NAME not in /tests is a failure. Numbering continues after the
  * kernel's own tests, whose counts arrive as arguments (kpassed=N
  * kfailed=N). Free frames are counted before each test and after its child
  * is reaped: any difference fails the test as a leak. The last line is the
@@ -22,16 +23,40 @@
 static char names[MAX_TESTS][256];
 static int ntests;
 
-static long arg_value(int argc, char **argv, const char *key)
+/* The text after "key=" in argv, or NULL. */
+static const char *arg_text(int argc, char **argv, const char *key)
 {
     size_t n = strlen(key);
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], key, n) == 0 && argv[i][n] == '=')
-            return atol(argv[i] + n + 1);
-    return 0;
+            return argv[i] + n + 1;
+    return NULL;
+}
+
+static long arg_value(int argc, char **argv, const char *key)
+{
+    const char *v = arg_text(argc, argv, key);
+    return v ? atol(v) : 0;
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
+/* Keep only the test named only (if it is there); 0 if it is not. */
+static int keep_only(const char *only)
+{
+    for (int i = 0; i < ntests; i++)
+        if (strcmp(names[i], only) == 0) {
+            memmove(names[0], names[i], sizeof(names[0]));
+            ntests = 1;
+            return 1;
+        }
+    printf("# runner: no user test named \"%s\" in /tests; there are:", only);
+    for (int i = 0; i < ntests; i++)
+        printf(" %s", names[i]);
+    printf("\n");
+    ntests = 0;
+    return 0;
+}
 
 static void collect(void)
 {
@@ -99,8 +124,14 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     long passed = arg_value(argc, argv, "kpassed");
     long failed = arg_value(argc, argv, "kfailed");
+    const char *only = arg_text(argc, argv, "only");
     collect();
-    if (ntests == 0) {
+    if (only) {
+        if (!keep_only(only)) {
+            printf("not ok %ld %s\n", passed + failed + 1, only);
+            failed++;
+        }
+    } else if (ntests == 0) {
         printf("# runner: no user tests found\n");
         failed++;
     }

@@ -304,6 +304,11 @@ The same numbers /bin/memstat gets from the memstat system call."""
             total, free, "copy (fork=copy)" if eager else "copy-on-write", "on" if trace else "off"))
 
 
+def gdb_path(path):
+    """path quoted as GDB's file commands read it (spaces, quotes, backslashes)."""
+    return '"%s"' % path.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def build_dir():
     """The build directory: where the loaded kernel.elf is (build/ by default)."""
     for objfile in gdb.objfiles():
@@ -361,7 +366,7 @@ a condition: break main if $_streq(cpu0.current->name, "cowdemo")."""
 
     def unload(self):
         if UserSymbols.loaded:
-            gdb.execute("remove-symbol-file %s" % UserSymbols.loaded, to_string=True)
+            gdb.execute("remove-symbol-file %s" % gdb_path(UserSymbols.loaded), to_string=True)
             UserSymbols.loaded = None
 
     @kernel_reads
@@ -381,7 +386,7 @@ a condition: break main if $_streq(cpu0.current->name, "cowdemo")."""
             return
         path = self.resolve(words[0])
         self.unload()
-        gdb.execute("add-symbol-file %s" % path, to_string=True)
+        gdb.execute("add-symbol-file %s" % gdb_path(path), to_string=True)
         UserSymbols.loaded = path
         where = ""
         try:

@@ -4,7 +4,10 @@
  * backslash escapes, # starts a comment, $? is the last status), then runs
  * each command as a builtin or forks and execs
  * /bin/NAME (or NAME itself when it contains '/') and waits for it.
- * `sh -c LINE` runs one line and exits with its status. End of input exits.
+ * `sh -c LINE` runs one line and exits with its status. End of input
+ * (Ctrl-D on an empty line, or the end of what `make run` was given on a
+ * non-terminal stdin) exits; the shell init runs (its parent is pid 1) then
+ * powers the machine off with the last status, as `poweroff $?` would.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -308,6 +311,17 @@ static void run_line(const char *line)
     }
 }
 
+/* End of input in init's shell: nothing more will come, so rather than
+ * leave init to start a shell that waits forever, power off with $?. */
+static void end_of_input(void)
+{
+    char status[8];
+    snprintf(status, sizeof(status), "%d", last_status);
+    char *argv[] = {"poweroff", status, NULL};
+    printf("sh: end of input; powering off (status %s)\n", status);
+    builtin_poweroff(2, argv); /* returns only if that failed: then just exit */
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
@@ -320,6 +334,8 @@ int main(int argc, char **argv)
         fflush(stdout);
         if (!fgets(line, sizeof(line), stdin)) {
             putchar('\n');
+            if (getppid() == 1)
+                end_of_input();
             return last_status;
         }
         size_t len = strlen(line);
