@@ -1,5 +1,5 @@
 # cowos_cmds.py - the GDB commands a student uses to watch fork and COW:
-# ptwalk, vmmap, ps, pframe, cow-stats and user-symbols.
+# ptwalk, vmmap (areas, then pages), ps, pframe, cow-stats and user-symbols.
 #
 # Owns the commands' arguments and printed text; all reading of kernel state
 # is in cowos_kmem.py. Nothing here changes the target. Every command works
@@ -151,11 +151,49 @@ def print_map(pages, per_page):
         "(refs > 1); %d marked COW" % (len(rows), 4 * len(rows), lines, shared, cow))
 
 
+def print_areas(p, pages):
+    """Print p's areas (struct vma_set) as /bin/vmmap does, with page counts
+    from pages (va, pte, entry address), and what backs each area."""
+    zero = km.zero_frame()
+    out("%-25s %-4s %-8s %6s %5s %5s %5s %5s %5s  %-14s %s" % (
+        "range", "perm", "offset", "pages", "rss", "shr", "priv", "cow", "zero", "object", "name"))
+    for a in km.areas(p):
+        perms = "".join(c if a["prot"] & bit else "-" for c, bit in (
+            ("r", km.VMA_READ), ("w", km.VMA_WRITE), ("x", km.VMA_EXEC)))
+        perms += "s" if a["flags"] & km.VMA_SHARED else "p"
+        rss = shr = cow = zp = 0
+        for va, pte, _ in pages:
+            if a["start"] <= va < a["end"]:
+                frame = pte & km.PTE_ADDR_MASK
+                refs = km.refcount(frame)
+                rss += 1
+                shr += refs is not None and refs > 1
+                cow += (pte & km.PTE_COW) != 0
+                zp += frame == zero
+        o = a["obj"]
+        if o is None:
+            obj = "anon"
+        else:
+            obj = "%s refs %d" % ("file" if o["file"] else "shm", o["refs"])
+        offset = a["offset"] if o is not None and o["file"] else 0
+        extra = " (dontfork)" if a["flags"] & km.VMA_DONTFORK else (
+            " (wipeonfork)" if a["flags"] & km.VMA_WIPEONFORK else "")
+        out("%012x-%012x %s %08x %6d %5d %5d %5d %5d %5d  %-14s %s%s" % (
+            a["start"], a["end"], perms, offset, (a["end"] - a["start"]) // km.PAGE_SIZE, rss, shr,
+            rss - shr, cow, zp, obj, a["name"], extra))
+
+
 class Vmmap(gdb.Command):
-    """The mapped user pages of a process, as /bin/vmmap prints them.
+    """The memory areas and mapped user pages of a process, as /bin/vmmap and
+/bin/vmmap -p print them.
 
 Usage: vmmap [-p] [PID]
-PID defaults to the current process (cpu0.current). Each line is a run of
+PID defaults to the current process (cpu0.current). First its areas, from
+its struct vma_set (mm/vma.h): range, perms (rwx, p private or s shared),
+file offset, pages, and per area the resident (rss), shared (refs > 1),
+private, COW and zero-frame pages, what backs it (anon: private anonymous
+memory; file/shm refs N: a page-cache or shared-memory object and the areas
+pointing at it) and its name. Then its pages: each line is a run of
 pages whose virtual addresses and frames both follow on, with the same flags
 and reference count; -p prints one line per page. Flags: r (always), w
 writable, x executable (- = NX), u user, COW copy-on-write, A accessed,
@@ -183,8 +221,11 @@ D dirty. refs: how many page tables map the frame (mm/pmm.c)."""
             out("Mapped user pages of pid %d (%s): none, it has exited (%s)" % (
                 p.pid, p.name, p.state))
             return
+        pages = list(km.user_leaves(p.cr3))
+        out("Memory areas of pid %d (%s):" % (p.pid, p.name or "no name yet"))
+        print_areas(p, pages)
         out("Mapped user pages of pid %d (%s), CR3 0x%x:" % (p.pid, p.name or "no name yet", p.cr3))
-        print_map(list(km.user_leaves(p.cr3)), per_page)
+        print_map(pages, per_page)
 
 
 class Ps(gdb.Command):

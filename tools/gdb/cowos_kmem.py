@@ -305,3 +305,38 @@ def cow_stats():
     """mm/cow.c's stats as an ordered list of (field, value)."""
     stats = static_var("stats", "mm/cow.c")
     return [(f.name, int(stats[f.name])) for f in stats.type.strip_typedefs().fields()]
+
+
+# ---- memory areas (mm/vma.h) --------------------------------------------------
+
+VMA_READ, VMA_WRITE, VMA_EXEC = 0x1, 0x2, 0x4
+VMA_SHARED, VMA_GROWSDOWN, VMA_DONTFORK, VMA_WIPEONFORK = 0x10, 0x20, 0x40, 0x80
+
+
+def zero_frame():
+    """The shared zero frame's physical address (mm/vma.c)."""
+    return to_int(static_var("zero_frame", "mm/vma.c"))
+
+
+def areas(p):
+    """The areas of a Proc (its struct vma_set), in address order, as dicts:
+    start, end, prot, flags, offset, name, and obj: None for private
+    anonymous memory, else a dict with refs, file (bool) and resident."""
+    set_ptr = p.value["areas"]
+    if not to_int(set_ptr):
+        return []
+    s = set_ptr.dereference()
+    result = []
+    for i in range(int(s["count"])):
+        a = s["areas"][i].dereference()
+        name = a["name"]
+        obj = None
+        if to_int(a["obj"]):
+            o = a["obj"].dereference()
+            obj = {"refs": int(o["refs"]), "file": to_int(o["file"]) != 0,
+                   "resident": int(o["resident"])}
+        result.append({"start": to_int(a["start"]), "end": to_int(a["end"]),
+                       "prot": int(a["prot"]), "flags": int(a["flags"]),
+                       "offset": to_int(a["offset"]), "obj": obj,
+                       "name": name.string() if to_int(name) else ""})
+    return result

@@ -1,8 +1,11 @@
 /*
- * vmmap.c - a process's mapped user pages as its page tables hold them:
- * virtual address, physical frame, the entry's flags decoded, and how many
- * page tables map that frame. `vmmap --demo` forks and lets the child show
- * that it and its parent map one frame until the child writes to it.
+ * vmmap.c - a process's memory. By default its areas, one line each as
+ * Linux's /proc/PID/maps shows them (range, rwxp/rwxs, file offset, name),
+ * with the page counts smaps gives per area: resident, shared, private,
+ * copy-on-write, zero page. `vmmap -p` shows the mapped user pages as the
+ * page tables hold them: virtual address, frame, flags, reference count.
+ * `vmmap --demo` forks and lets the child show that it and its parent map
+ * one frame until the child writes to it. Exit 1 when a rule is broken.
  */
 #include <stdio.h>
 
@@ -22,29 +25,7 @@ int main(void)
 
 #define PAGE 4096UL
 
-/* The map of pid (0: ourselves) in a malloc'd array, *n pages; NULL on error. */
-static struct cowos_vmentry *fetch(int pid, long *n)
-{
-    struct cowos_vmentry *e = NULL;
-    long cap = 0;
-    for (;;) {
-        long got = cowos_vmmap(pid, e, cap);
-        if (got < 0) {
-            free(e);
-            return NULL;
-        }
-        if (got <= cap) {
-            *n = got;
-            return e;
-        }
-        /* Our own map grows while we allocate for it: ask again with room to spare. */
-        free(e);
-        cap = got + 64;
-        e = malloc((size_t)cap * sizeof(*e));
-        if (!e)
-            return NULL;
-    }
-}
+static struct cowos_vmentry *fetch(int pid, long *n) { return cowos_vmmap_all(pid, n); }
 
 /* "rw- u COW AD": read (always), write, execute, user, copy-on-write, accessed, dirty. */
 static const char *flag_text(unsigned long f, char s[16])
@@ -116,6 +97,84 @@ static const char legend[] =
     "flags: r always (present pages are readable); w writable; x executable (- = no-execute);\n"
     "       u user page; COW copy-on-write (read-only until written, then copied or reused);\n"
     "       A accessed, D dirty (set by the CPU). refs: page tables mapping the frame.\n";
+
+/* ---- the areas ---- */
+
+static const char area_legend[] =
+    "perms: r read, w write, x execute; p private (copy-on-write), s shared (MAP_SHARED).\n"
+    "Page counts (as Linux's smaps): rss resident (mapped now); shr on a frame someone else\n"
+    "also holds (refcount > 1: another process, or the page cache); priv its own frame;\n"
+    "cow marked copy-on-write; zero the shared zero frame (read, never written).\n";
+
+/* Print one area as a line of /proc/PID/maps plus its counts; returns the
+ * number of its counts that contradict each other (also printed). */
+static int print_area(const struct cowos_vmarea *a)
+{
+    char perms[5] = {a->prot & COWOS_PROT_READ ? 'r' : '-', a->prot & COWOS_PROT_WRITE ? 'w' : '-',
+                     a->prot & COWOS_PROT_EXEC ? 'x' : '-',
+                     a->flags & COWOS_VMA_SHARED ? 's' : 'p', '\0'};
+    char extra[40] = "";
+    if (a->flags & (COWOS_VMA_DONTFORK | COWOS_VMA_WIPEONFORK))
+        snprintf(extra, sizeof(extra), " (%s)",
+                 a->flags & COWOS_VMA_DONTFORK ? "dontfork" : "wipeonfork");
+    printf("%012lx-%012lx %s %08lx %6lu %5lu %5lu %5lu %5lu %5lu  %s%s\n", a->start, a->end, perms,
+           a->offset, (a->end - a->start) / PAGE, a->resident, a->shared, a->private_, a->cow,
+           a->zero, a->name, extra);
+    int bad = 0;
+    const char *why = NULL;
+    if (a->start >= a->end || (a->start | a->end) % PAGE)
+        why = "an empty or unaligned range";
+    else if (a->resident > (a->end - a->start) / PAGE)
+        why = "more pages resident than the area has";
+    else if (a->shared + a->private_ != a->resident)
+        why = "shared + private is not resident";
+    else if (a->cow > a->resident || a->zero > a->resident)
+        why = "more COW or zero pages than resident ones";
+    else if ((a->flags & COWOS_VMA_SHARED) && (a->cow || a->zero))
+        why = "a MAP_SHARED area with COW or zero-page pages";
+    if (why) {
+        printf("    !! the area above: %s\n", why);
+        bad++;
+    }
+    return bad;
+}
+
+static int show_areas(int pid)
+{
+    long n;
+    struct cowos_vmarea *a = cowos_vmareas_all(pid, &n);
+    if (!a) {
+        fprintf(stderr, "vmmap: pid %d: %s\n", pid, strerror(errno));
+        return 2;
+    }
+    printf("Memory areas of pid %d%s:\n", pid ? pid : (int)getpid(), pid ? "" : " (vmmap itself)");
+    fputs(area_legend, stdout);
+    printf("%-25s %-4s %-8s %6s %5s %5s %5s %5s %5s  %s\n", "range", "perm", "offset", "pages",
+           "rss", "shr", "priv", "cow", "zero", "name");
+    int bad = 0;
+    unsigned long tot[6] = {0};
+    for (long i = 0; i < n; i++) {
+        bad += print_area(&a[i]);
+        if (i > 0 && a[i].start < a[i - 1].end) {
+            printf("    !! the area above overlaps the one before it\n");
+            bad++;
+        }
+        tot[0] += (a[i].end - a[i].start) / PAGE;
+        tot[1] += a[i].resident;
+        tot[2] += a[i].shared;
+        tot[3] += a[i].private_;
+        tot[4] += a[i].cow;
+        tot[5] += a[i].zero;
+    }
+    printf("%-25s %-4s %-8s %6lu %5lu %5lu %5lu %5lu %5lu  (%ld areas)\n", "total", "", "", tot[0],
+           tot[1], tot[2], tot[3], tot[4], tot[5], n);
+    if (n == 0)
+        printf("    (no areas: the process has exited and waits to be reaped)\n");
+    free(a);
+    return bad ? 1 : 0;
+}
+
+/* ---- the pages ---- */
 
 static int show(int pid)
 {
@@ -294,21 +353,24 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--demo") == 0)
         return demo();
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: vmmap [PID]     the mapped pages of PID (default: vmmap itself)\n"
+    int pages = argc >= 2 && strcmp(argv[1], "-p") == 0;
+    int first = 1 + pages;
+    if (argc > first + 1 || (argc == first + 1 && argv[first][0] == '-')) {
+        fprintf(stderr, "usage: vmmap [PID]     the memory areas of PID (default: vmmap itself)\n"
+                        "       vmmap -p [PID]  its mapped pages: frames, flags, reference counts\n"
                         "       vmmap --demo    watch a COW page get copied\n");
         return 2;
     }
     int pid = 0;
-    if (argc == 2) {
+    if (argc == first + 1) {
         char *end;
-        long v = strtol(argv[1], &end, 10);
-        if (*end || end == argv[1] || v <= 0 || v > 0x7fffffffL) {
-            fprintf(stderr, "vmmap: %s: not a process id\n", argv[1]);
+        long v = strtol(argv[first], &end, 10);
+        if (*end || end == argv[first] || v <= 0 || v > 0x7fffffffL) {
+            fprintf(stderr, "vmmap: %s: not a process id\n", argv[first]);
             return 2;
         }
         pid = (int)v;
     }
-    return show(pid);
+    return pages ? show(pid) : show_areas(pid);
 }
 #endif

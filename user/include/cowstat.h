@@ -1,6 +1,7 @@
 /*
  * cowstat.h - cowos-only: reading the kernel's memory and copy-on-write
- * counters, switching the COW trace, and listing a process's mapped pages.
+ * counters, switching the COW trace, and listing a process's memory areas
+ * and mapped pages.
  * Only for programs built for cowos (the demos and tests).
  */
 #ifndef _COWOS_COWSTAT_H
@@ -37,5 +38,22 @@ static inline long cowos_vmmap(int pid, struct cowos_vmentry *buf, long max)
     }
     return r;
 }
+
+/* Up to max memory areas of pid (0 = self) into buf, sorted by address, as
+ * /proc/PID/maps lists them with smaps-like page counts (struct cowos_vmarea
+ * in sysnum.h); returns the number of areas (may exceed max), or -1 with errno. */
+long cowos_vmareas(int pid, struct cowos_vmarea *buf, long max);
+
+/* The areas of pid (0 = self) in a malloc'd array (free it), *n of them;
+ * NULL with errno on error. Asks again if the list grew meanwhile. */
+struct cowos_vmarea *cowos_vmareas_all(int pid, long *n);
+
+/* The mapped pages of pid (0 = self) in a malloc'd array (free it), *n of
+ * them; NULL with errno on error. */
+struct cowos_vmentry *cowos_vmmap_all(int pid, long *n);
+
+/* The entry of the page holding va in pid's page tables (0 = self): 1 and
+ * *out filled when mapped, 0 (and *out zeroed) when not, -1 with errno. */
+int cowos_vmpage(int pid, unsigned long va, struct cowos_vmentry *out);
 
 #endif
