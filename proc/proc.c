@@ -225,6 +225,8 @@ __noreturn void proc_exit(int status)
 __noreturn void proc_kill_fault(int sig, const char *cause, vaddr_t addr)
 {
     struct proc *p = proc_current();
+    if (p->pending_signal == SIGKILL) /* already killed (the OOM killer said so): that wins */
+        proc_exit(PROC_STATUS_SIGNALED(SIGKILL));
     printk("pid %d (%s): killed by %s: %s at %p (rip %p)\n", p->pid, p->name, signal_name(sig),
            cause, (void *)addr, (void *)p->tf->rip);
     proc_exit(PROC_STATUS_SIGNALED(sig));

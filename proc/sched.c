@@ -75,7 +75,11 @@ void sched_yield(void)
 
 /* A new process's first run: switch_first_return calls this, then goes out
  * to user mode. */
-void sched_first_run(void) { cpu_fxrstor(proc_current()->fpu); }
+void sched_first_run(void)
+{
+    cpu_fxrstor(proc_current()->fpu);
+    proc_check_signals(); /* killed before it ever ran (the OOM killer's tie): no user code runs */
+}
 
 void sched_tick(struct trapframe *tf)
 {
