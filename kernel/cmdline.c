@@ -106,6 +106,7 @@ static const struct option {
     {"ktest", ANY, {0}, "ktest=PREFIX"},
     {"utest", NAME, {0}, "utest=NAME"},
     {"crash", CHOICE, {"pagefault", "stackoverflow"}, "crash=pagefault|stackoverflow"},
+    {"seal", NAME, {0}, "seal=SECRET"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -203,6 +204,15 @@ bool cmdline_check_options(const struct cmdline *c, char *why, size_t size)
 void cmdline_init(const char *s)
 {
     strlcpy(line, s, sizeof(line));
+    /* The grader's secret (tests/seal.h) is never shown: "seal=****" in the copy. */
+    for (char *w = line; *w; w++) {
+        if ((w != line && w[-1] != ' ') || strncmp(w, "seal=", 5) != 0)
+            continue;
+        for (w += 5; *w && *w != ' '; w++)
+            *w = '*';
+        if (!*w)
+            break;
+    }
     cmdline_parse(&boot, s); /* an error stays in boot.error for cmdline_check */
 }
 

@@ -37,6 +37,7 @@
 #include "proc/proc.h"
 #include "proc/sched.h"
 #include "tests/ktest.h"
+#include "tests/seal.h"
 
 void kmain(paddr_t mbi_paddr);
 
@@ -148,6 +149,7 @@ void kmain(paddr_t mbi_paddr)
     trap_init();
     bootinfo_parse(mbi_paddr, &boot_info);
     cmdline_init(boot_info.cmdline);
+    seal_init();
     refuse_too_little_memory();
     pmm_init(&boot_info);
     vmm_init_kernel(&boot_info);

@@ -12,6 +12,7 @@
 #include "kernel/qemu.h"
 #include "kernel/string.h"
 #include "mm/pmm.h"
+#include "tests/seal.h"
 
 /* Placed by linker.ld around every KTEST descriptor. */
 extern const struct ktest __ktests_start[], __ktests_end[];
@@ -151,6 +152,7 @@ static void report(const char *name, bool ok)
     else
         failed++;
     printk("%s %d %s\n", ok ? "ok" : "not ok", next_number++, name);
+    seal_record(name, ok);
 }
 
 /* Run one test with the leak check around it; returns whether it passed. */
@@ -243,6 +245,7 @@ void ktest_counts(int *npassed, int *nfailed)
 /* Print the summary as the final line and leave QEMU: status 1 if all passed, else 3. */
 void ktest_finish(void)
 {
+    seal_finish(); /* no user program runs any more */
     printk("%d passed, %d failed\n", passed, failed);
     qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 }
