@@ -34,6 +34,7 @@ static struct {
 } stats;
 static bool trace;
 
+/* LAB-BEGIN cow: a helper for cow_share, if you want one (docs/labs/cow.md, step 1) */
 struct share {
     struct vmspace *child;
     uint64_t pages;
@@ -63,12 +64,21 @@ static int share_table(vaddr_t table_va, pte_t *parent_pt, int first, int last, 
     return 0;
 }
 
+/* LAB-END cow */
+
 int cow_share(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end)
 {
+    /* LAB-BEGIN cow: share the parent's present pages with the child, copy-on-write (step 1) */
     struct share sh = {child, 0};
     int r = vmm_for_each_table_in(parent, start, end, share_table, &sh);
     stats.fork_pages_shared += sh.pages;
     return r;
+    /* LAB-STUB
+     * uint64_t copied = 0; // until you share them, the child gets a copy of every page
+     * int r = fork_copy_area(child, parent, start, end, &copied);
+     * stats.fork_pages_copied += copied;
+     * return r;
+     * LAB-END cow */
 }
 
 int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end,
@@ -87,6 +97,7 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
     uint32_t refs = pmm_refcount(old);
     paddr_t now = old;
 
+    /* LAB-BEGIN cow: reuse the frame when this is its only mapping, else copy it (step 2) */
     if (refs == 1) {
         /* The last sharer: nobody else can see a write, so no copy. */
         *ptep = pte_mkwrite(*ptep);
@@ -103,6 +114,15 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
         pmm_decref(old);
         stats.copies++;
     }
+    /* LAB-STUB
+     * // Until then every write copies, even when nobody else maps the frame.
+     * now = pmm_alloc_uninit();
+     * if (!now)
+     *     return -ENOMEM;
+     * memcpy(P2V(now), P2V(old), PAGE_SIZE);
+     * *ptep = pte_mkwrite(pte_make(now, pte_flags(*ptep)));
+     * pmm_decref(old);
+     * LAB-END cow */
     stats.faults++;
     vmm_invalidate(vs, page_round_down(va));
     if (trace) {

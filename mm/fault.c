@@ -33,8 +33,13 @@ int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access)
     if (!p || !p->vs || !p->areas || va >= USER_TOP)
         return -EFAULT;
     struct vm_area *a = vma_find(p->areas, va);
+    /* LAB-BEGIN mmap: an address in no area may still be the stack growing down (docs/labs/mmap.md, step 2) */
     if (!a && !(a = vma_grow_stack(p->areas, va)))
         return -EFAULT;
+    /* LAB-STUB
+     * if (!a)
+     *     return -EFAULT;
+     * LAB-END mmap */
     if (!vma_allows(a, access))
         return -EACCES;
     pte_t *ptep = vmm_walk(p->vs, va);

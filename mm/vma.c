@@ -506,6 +506,7 @@ int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)
 
 /* ---- fork --------------------------------------------------------------- */
 
+/* LAB-BEGIN mmap: what a MAP_SHARED area's pages become in the child, if you want a helper (docs/labs/mmap.md, step 1) */
 struct share_shared {
     struct vmspace *child;
     uint64_t pages;
@@ -527,14 +528,17 @@ static int share_table_shared(vaddr_t table_va, pte_t *pt, int first, int last, 
     }
     return 0;
 }
+/* LAB-END mmap */
 
 int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share_private, void *arg)
 {
     int r = 0;
     for (int i = 0; i < parent->count && r == 0; i++) {
         const struct vm_area *a = parent->areas[i];
+        /* LAB-BEGIN mmap: an area the child must not have at all (step 1) */
         if (a->flags & VMA_DONTFORK)
             continue;
+        /* LAB-END mmap */
         if (reserve(child) < 0)
             return -ENOMEM;
         struct vm_area *c = area_new();
@@ -544,6 +548,7 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share
         if (c->obj)
             pagecache_get(c->obj);
         insert_at(child, child->count, c);
+        /* LAB-BEGIN mmap: the per-area decision: emptied, shared, or private (step 1) */
         if (a->flags & VMA_WIPEONFORK)
             continue; /* the child's copy starts empty: zeros on demand */
         if (a->flags & VMA_SHARED) {
@@ -553,6 +558,10 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share
         } else {
             r = share_private(child->vs, parent->vs, a->start, a->end, arg);
         }
+        /* LAB-STUB
+         * // Until then every area is private: copy-on-write (or copied), whatever its flags.
+         * r = share_private(child->vs, parent->vs, a->start, a->end, arg);
+         * LAB-END mmap */
     }
     /* The parent may cache writable translations of pages now copy-on-write. */
     if (vmm_is_active(parent->vs))

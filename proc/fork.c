@@ -44,6 +44,7 @@ struct eager_copy {
  * it is read-only and holds nothing of the parent's. */
 static int copy_table(vaddr_t table_va, pte_t *pt, int first, int last, void *arg)
 {
+    /* LAB-BEGIN fork: copy each present page of pt[first..last) into a fresh frame mapped in ec->dst (docs/labs/fork.md, step 1) */
     struct eager_copy *ec = arg;
     for (int i = first; i < last; i++) {
         if (!pte_present(pt[i]))
@@ -69,12 +70,19 @@ static int copy_table(vaddr_t table_va, pte_t *pt, int first, int last, void *ar
         }
     }
     return 0;
+    /* LAB-STUB
+     * (void)table_va;
+     * (void)pt;
+     * (void)first;
+     * (void)last;
+     * (void)arg;
+     * return -ENOSYS;
+     * LAB-END fork */
 }
 
-/* vma_fork's choice for a private area under fork=copy: copy every present
- * page of [start, end) into fresh frames of the child. */
-static int copy_area(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end,
-                     void *arg)
+/* vma_fork's choice for a private area under fork=copy (fork.h). */
+int fork_copy_area(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end,
+                   void *arg)
 {
     uint64_t *copied = arg;
     struct eager_copy ec = {child, 0};
@@ -96,7 +104,7 @@ long sys_fork(void)
     uint64_t copied = 0;
     int r = -ENOMEM;
     if (child->areas) /* per area: left out, emptied, shared, or private (COW or copied) */
-        r = eager ? vma_fork(child->areas, parent->areas, copy_area, &copied)
+        r = eager ? vma_fork(child->areas, parent->areas, fork_copy_area, &copied)
                   : vma_fork(child->areas, parent->areas, cow_share_area, NULL);
     if (r < 0) {
         proc_free_unstarted(child); /* destroys the partial copy or share too */

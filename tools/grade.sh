@@ -60,7 +60,7 @@ done
 for bt in $boots; do
     case $bt in
     main) boot main "" ;;
-    copy) boot copy "fork=copy" ;;
+    copy) boot copy "fork=copy utest=demos_test" ;;
     esac
 done
 
