@@ -137,6 +137,12 @@ struct cowos_memstat {
     unsigned long shared_faults;    /* faults in MAP_SHARED areas */
     unsigned long fork_pages_shared_mapping; /* pages fork gave the child as MAP_SHARED: no COW, no copy */
     unsigned long areas;            /* memory areas in all processes right now */
+    /* Shared page tables (fork=cow): */
+    unsigned long fork_mode_page;   /* 1 when booted with fork=page (per-page COW, no table sharing) */
+    unsigned long fork_tables_shared; /* last-level tables forks shared whole */
+    unsigned long fork_pages_deferred; /* pages in those tables: no PTE touched, no count taken at fork */
+    unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
+    unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };
 
 /* One memory area (SYS_vmareas), as a line of Linux's /proc/PID/maps plus

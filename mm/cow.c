@@ -35,7 +35,7 @@ static struct {
 static bool trace;
 
 struct share {
-    struct vmspace *child;
+    struct vmspace *child, *parent;
     uint64_t pages;
 };
 
@@ -46,6 +46,15 @@ static int share_table(vaddr_t table_va, pte_t *parent_pt, int first, int last, 
 {
     struct share *sh = arg;
     pte_t *child_pt = NULL;
+    if (vmm_same_table(sh->child, sh->parent, table_va))
+        return 0; /* shared whole with this child already (fork=cow) */
+    if (vmm_table_shared(sh->parent, table_va)) {
+        /* shared with another process (an earlier fork): the COW marks below
+         * must not reach it, so the parent takes its own copy first */
+        if (vmm_unshare(sh->parent, table_va) < 0)
+            return -ENOMEM;
+        parent_pt = vmm_walk(sh->parent, table_va); /* &pt[0] of the copy */
+    }
     for (int i = first; i < last; i++) {
         pte_t pte = parent_pt[i];
         if (!pte_present(pte))
@@ -65,7 +74,7 @@ static int share_table(vaddr_t table_va, pte_t *parent_pt, int first, int last, 
 
 int cow_share(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end)
 {
-    struct share sh = {child, 0};
+    struct share sh = {child, parent, 0};
     int r = vmm_for_each_table_in(parent, start, end, share_table, &sh);
     stats.fork_pages_shared += sh.pages;
     return r;
@@ -80,7 +89,9 @@ int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
 
 int cow_fault(struct vmspace *vs, vaddr_t va)
 {
-    pte_t *ptep = vmm_walk(vs, va);
+    pte_t *ptep = vmm_walk_modify(vs, va); /* a shared table: our own copy first */
+    if (!ptep && vmm_table_shared(vs, va))
+        return -ENOMEM;
     if (!ptep || !pte_present(*ptep) || !pte_cow(*ptep))
         return -EFAULT;
     paddr_t old = pte_addr(*ptep);
@@ -152,6 +163,9 @@ void cow_stats(struct cowos_memstat *out)
     out->shared_faults = v.shared_faults;
     out->fork_pages_shared_mapping = v.fork_pages_shared_mapping;
     out->areas = v.areas_now;
+    out->fork_tables_shared = v.fork_tables_shared;
+    out->fork_pages_deferred = v.fork_pages_deferred;
+    vmm_table_stats(&out->tables_copied, &out->tables_reused);
 }
 
 bool cow_set_trace(bool on)
@@ -166,6 +180,7 @@ long sys_memstat(long ubuf)
     struct cowos_memstat m;
     cow_stats(&m);
     m.fork_mode_copy = fork_is_eager();
+    m.fork_mode_page = fork_mode() == FORK_PAGES;
     return uaccess_copy_to_user((vaddr_t)ubuf, &m, sizeof(m));
 }
 

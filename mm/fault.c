@@ -3,9 +3,11 @@
  * area what the program is entitled to, resolve that, kill it for the rest.
  *
  * The routing, in order: no area (and no stack to grow into it) is SIGSEGV;
- * an area that forbids the access is SIGSEGV; a missing page is filled the
- * way its area says (mm/vma.c, vma_fill); a write to the zero frame gets a
- * fresh zeroed frame; a write to a copy-on-write page goes to mm/cow.c.
+ * an area that forbids the access is SIGSEGV; a change to a page table
+ * shared since fork gives the process its own copy of the table first
+ * (mm/vmm.c, vmm_unshare); a missing page is filled the way its area says
+ * (mm/vma.c, vma_fill); a write to the zero frame gets a fresh zeroed frame;
+ * a write to a copy-on-write page goes to mm/cow.c.
  * A fault from ring 3 never reaches panic: it is resolved or the process
  * dies (SIGSEGV, or SIGBUS past the end of a mapped file). When memory runs
  * out, the OOM killer (mm/oom.c) frees some and the fault is resolved again;
@@ -37,17 +39,30 @@ int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access)
         return -EFAULT;
     if (!vma_allows(a, access))
         return -EACCES;
+    bool write = access == VMA_ACCESS_WRITE;
     pte_t *ptep = vmm_walk(p->vs, va);
-    if (!ptep || !pte_present(*ptep))
-        return vma_fill(p->areas, a, va, access == VMA_ACCESS_WRITE);
-    if (access == VMA_ACCESS_WRITE && !pte_writable(*ptep)) {
+    bool present = ptep && pte_present(*ptep);
+    if (present && (!write || pte_writable(*ptep)) && !(write && vmm_table_shared(p->vs, va)))
+        return 1; /* allowed as it is (reads never unshare a table) */
+    bool unshared = false;
+    if (vmm_table_shared(p->vs, va)) {
+        /* A change to a table shared since fork: our own copy of it first
+         * (writable pages become copy-on-write in both copies). */
+        if (vmm_unshare(p->vs, va) < 0)
+            return -ENOMEM;
+        unshared = true;
+        ptep = vmm_walk(p->vs, va);
+    }
+    if (!present)
+        return vma_fill(p->areas, a, va, write);
+    if (write && !pte_writable(*ptep)) {
         if (pte_addr(*ptep) == vma_zero_frame())
             return vma_fill(p->areas, a, va, true); /* first write after reads */
         if (pte_cow(*ptep))
             return cow_fault(p->vs, va);
         return -EACCES;
     }
-    return 1; /* allowed as it is */
+    return unshared ? 0 : 1; /* allowed as it is */
 }
 
 int fault_resolve(struct proc *p, vaddr_t va, bool write)

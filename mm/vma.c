@@ -308,7 +308,7 @@ int vma_protect(struct vma_set *set, vaddr_t start, vaddr_t end, uint32_t prot)
     for (int i = lower_bound(set, start); i < set->count && set->areas[i]->start < end; i++)
         if ((prot & VMA_WRITE) && !(set->areas[i]->flags & VMA_MAYWRITE))
             return -EACCES;
-    if (cut(set, start) < 0 || cut(set, end) < 0)
+    if (cut(set, start) < 0 || cut(set, end) < 0 || vmm_unshare_range(set->vs, start, end) < 0)
         return -ENOMEM;
     int i = lower_bound(set, start);
     int first = i;
@@ -425,6 +425,10 @@ static int fill_anon(struct vma_set *set, const struct vm_area *a, vaddr_t page,
     paddr_t pa = pmm_alloc(); /* zeroed */
     if (!pa)
         return -ENOMEM;
+    if (vmm_unshare(set->vs, page) < 0) {
+        pmm_decref(pa);
+        return -ENOMEM;
+    }
     pte_t *ptep = vmm_walk(set->vs, page);
     if (ptep && pte_present(*ptep)) {
         /* Replacing the zero frame: the first write to a page that was read. */
@@ -528,10 +532,44 @@ static int share_table_shared(vaddr_t table_va, pte_t *pt, int first, int last, 
     return 0;
 }
 
-int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share_private, void *arg)
+/* Share whole tables: only where every area the 2 MiB touches is plain
+ * private (fork gives the child the same pages copy-on-write) and the table
+ * maps enough pages for sharing to beat the per-page path. */
+struct share_tables {
+    struct vma_set *child, *parent;
+    uint64_t tables, pages;
+};
+
+static bool table_plain_private(const struct vma_set *set, vaddr_t table_va)
+{
+    vaddr_t end = table_va + HUGE_PAGE_SIZE;
+    for (int i = lower_bound(set, table_va); i < set->count && set->areas[i]->start < end; i++)
+        if (set->areas[i]->flags & (VMA_SHARED | VMA_DONTFORK | VMA_WIPEONFORK))
+            return false;
+    return true;
+}
+
+static int maybe_share_table(vaddr_t table_va, pte_t *pt, int first, int last, void *arg)
+{
+    struct share_tables *st = arg;
+    int present = 0;
+    for (int i = first; i < last; i++)
+        present += pte_present(pt[i]);
+    if (present < VMA_SHARE_TABLE_MIN || !table_plain_private(st->parent, table_va))
+        return 0;
+    int r = vmm_share_table(st->child->vs, st->parent->vs, table_va);
+    if (r == 0) {
+        st->tables++;
+        st->pages += (uint64_t)present;
+    }
+    return r == -ENOENT ? 0 : r;
+}
+
+int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
+             vma_private_fn share_private, void *arg)
 {
     int r = 0;
-    for (int i = 0; i < parent->count && r == 0; i++) {
+    for (int i = 0; i < parent->count; i++) {
         const struct vm_area *a = parent->areas[i];
         if (a->flags & VMA_DONTFORK)
             continue;
@@ -544,8 +582,17 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share
         if (c->obj)
             pagecache_get(c->obj);
         insert_at(child, child->count, c);
-        if (a->flags & VMA_WIPEONFORK)
-            continue; /* the child's copy starts empty: zeros on demand */
+    }
+    if (share_tables) { /* whole tables first; share_private skips what they cover */
+        struct share_tables st = {child, parent, 0, 0};
+        r = vmm_for_each_table_in(parent->vs, 0, USER_TOP, maybe_share_table, &st);
+        stats.fork_tables_shared += st.tables;
+        stats.fork_pages_deferred += st.pages;
+    }
+    for (int i = 0; i < parent->count && r == 0; i++) {
+        const struct vm_area *a = parent->areas[i];
+        if (a->flags & (VMA_DONTFORK | VMA_WIPEONFORK))
+            continue; /* left out, or the child's copy starts empty: zeros on demand */
         if (a->flags & VMA_SHARED) {
             struct share_shared s = {child->vs, 0};
             r = vmm_for_each_table_in(parent->vs, a->start, a->end, share_table_shared, &s);
@@ -554,7 +601,8 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share
             r = share_private(child->vs, parent->vs, a->start, a->end, arg);
         }
     }
-    /* The parent may cache writable translations of pages now copy-on-write. */
+    /* The parent may cache writable translations of pages now copy-on-write
+     * (or reached through a directory entry now read-only). */
     if (vmm_is_active(parent->vs))
         write_cr3(read_cr3());
     return r;

@@ -71,6 +71,8 @@ struct vma_stats {
     uint64_t file_partial_fills;  /* private file pages cut short by an ELF bss tail */
     uint64_t shared_faults;       /* faults in MAP_SHARED areas */
     uint64_t fork_pages_shared_mapping; /* pages fork shared as MAP_SHARED (no COW, no copy) */
+    uint64_t fork_tables_shared;  /* last-level tables fork shared whole (fork=cow) */
+    uint64_t fork_pages_deferred; /* pages in them: no reference taken, no PTE touched at fork */
     uint64_t areas_now;           /* areas in all processes right now */
 };
 
@@ -143,13 +145,18 @@ int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write);
 /*
  * fork, per area: DONTFORK areas are left out, WIPEONFORK areas come empty,
  * shared areas map the same frames writable in both, and private areas go to
- * share_private (cow_share, or the eager copy of fork=copy). child must be
- * empty. Returns 0 or -ENOMEM (destroy the child's set and space then).
+ * share_private (cow_share, or the eager copy of fork=copy). With
+ * share_tables, every last-level table whose 2 MiB holds only plain private
+ * areas and at least VMA_SHARE_TABLE_MIN pages is shared whole first
+ * (vmm_share_table: constant work per table), and share_private leaves those
+ * tables alone. child must be empty. Returns 0 or -ENOMEM (destroy the
+ * child's set and space then).
  */
+#define VMA_SHARE_TABLE_MIN 32
 typedef int (*vma_private_fn)(struct vmspace *child, struct vmspace *parent, vaddr_t start,
                               vaddr_t end, void *arg);
-int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share_private,
-             void *arg);
+int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
+             vma_private_fn share_private, void *arg);
 
 /* The PTE flags a page of a gets (before copy-on-write is applied). */
 uint64_t vma_pte_flags(const struct vm_area *a);

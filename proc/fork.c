@@ -3,10 +3,13 @@
  * and session are those of the caller.
  *
  * The child gets the parent's areas, decided one area at a time
- * (mm/vma.c, vma_fork): private areas share the parent's frames
- * copy-on-write (mm/cow.c), or, when booted with fork=copy, get a copy of
- * every page (an eager copy, for comparison); MAP_SHARED areas map the same
- * frames in both. Failure at any step undoes everything:
+ * (mm/vma.c, vma_fork): MAP_SHARED areas map the same frames in both;
+ * private areas are shared copy-on-write in one of three modes (boot option
+ * fork=): `cow` (the default) shares whole page tables where it can, so fork
+ * costs about the same at any size and the tables are copied on the first
+ * write into their 2 MiB; `page` shares page by page (cow_share: each PTE
+ * made COW, each frame's count up); `copy` copies every page at once (an
+ * eager copy, for comparison). Failure at any step undoes everything:
  * the child's slot, stack, page tables and frame references are given back.
  */
 #include "proc/fork.h"
@@ -24,15 +27,21 @@
 #include "mm/vmm.h"
 #include "proc/proc.h"
 
-static bool eager;
+static enum fork_mode mode = FORK_TABLES;
 
 void fork_init(void)
 {
-    char mode[16];
-    eager = cmdline_value("fork", mode, sizeof(mode)) && strcmp(mode, "copy") == 0;
+    char word[16];
+    if (!cmdline_value("fork", word, sizeof(word)))
+        return;
+    if (strcmp(word, "copy") == 0)
+        mode = FORK_COPY;
+    else if (strcmp(word, "page") == 0)
+        mode = FORK_PAGES;
 }
 
-bool fork_is_eager(void) { return eager; }
+enum fork_mode fork_mode(void) { return mode; }
+bool fork_is_eager(void) { return mode == FORK_COPY; }
 
 struct eager_copy {
     struct vmspace *dst;
@@ -96,8 +105,9 @@ long sys_fork(void)
     uint64_t copied = 0;
     int r = -ENOMEM;
     if (child->areas) /* per area: left out, emptied, shared, or private (COW or copied) */
-        r = eager ? vma_fork(child->areas, parent->areas, copy_area, &copied)
-                  : vma_fork(child->areas, parent->areas, cow_share_area, NULL);
+        r = mode == FORK_COPY ? vma_fork(child->areas, parent->areas, false, copy_area, &copied)
+                              : vma_fork(child->areas, parent->areas, mode == FORK_TABLES,
+                                         cow_share_area, NULL);
     if (r < 0) {
         proc_free_unstarted(child); /* destroys the partial copy or share too */
         return -ENOMEM;

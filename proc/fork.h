@@ -6,9 +6,16 @@
 
 #include "kernel/types.h"
 
-/* Read "fork=copy" from the command line: eager full copies instead of
- * copy-on-write sharing, to compare the two on the same programs. */
+/* How fork gives the child the parent's private memory (boot option fork=). */
+enum fork_mode {
+    FORK_TABLES, /* fork=cow (default): whole page tables shared copy-on-write */
+    FORK_PAGES,  /* fork=page: page by page copy-on-write */
+    FORK_COPY,   /* fork=copy: every page copied at once */
+};
+
+/* Read fork= from the command line (cmdline.c has refused other values). */
 void fork_init(void);
+enum fork_mode fork_mode(void);
 /* True when booted with fork=copy. */
 bool fork_is_eager(void);
 
