@@ -107,11 +107,12 @@ $(B)/%.cmdline: FORCE
 	@sh tools/cmdline.sh $* > $@.new || { rm -f $@.new; exit 1; }
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
+# make_iso NAME ISO [INITRD]: the initrd is $(INITRD) unless a third is given.
 define make_iso
 	@rm -rf $(B)/iso-$(1) && mkdir -p $(B)/iso-$(1)/boot/grub
 	@$(if $(Q),echo "  ISO     $(2)")
 	$(Q)cp $(B)/kernel.elf $(B)/iso-$(1)/boot/kernel.elf
-	$(Q)cp $(INITRD) $(B)/iso-$(1)/boot/initrd.tar
+	$(Q)cp $(or $(3),$(INITRD)) $(B)/iso-$(1)/boot/initrd.tar
 	$(Q)sh tools/cmdline.sh grubcfg iso/grub.cfg.in $(B)/$(1).cmdline > $(B)/iso-$(1)/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $(2) $(B)/iso-$(1) > $(B)/grub-mkrescue-$(1).log 2>&1 || \
 		{ cat $(B)/grub-mkrescue-$(1).log; exit 1; }
@@ -134,6 +135,11 @@ $(B)/cowos-copydemos.iso: $(B)/copydemos.cmdline $(B)/kernel.elf $(INITRD) iso/g
 # Boots that must be refused with one line and the failure status.
 $(B)/cowos-badinit.iso: $(B)/badinit.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,badinit,$@)
+# The too-little-memory check's image: the kernel must refuse 4 MiB itself,
+# so GRUB has to fit it (and a tiny initrd) into that first.
+$(B)/cowos-smallmem.iso: $(B)/badinit.cmdline $(B)/kernel.elf $(INITRD_SMALL) iso/grub.cfg.in | deps
+	@cp $(B)/badinit.cmdline $(B)/smallmem.cmdline
+	$(call make_iso,smallmem,$@,$(INITRD_SMALL))
 $(B)/cowos-badopt.iso: $(B)/badopt.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,badopt,$@)
 
@@ -151,13 +157,14 @@ export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
 
 # deps comes first so that a fresh machine gets its compiler before anything is built.
 run: deps $(B)/cowos.iso
+	@sh tools/memcheck.sh "$(MEM)" $(INITRD)
 	@RUN_EOF=1 sh tools/run.sh $(B)/cowos.iso
 
 # KTEST=PREFIX or UTEST=NAME (or ktest=/utest= in CMDLINE) runs just those
 # tests: the other boots and checks are left out, the last line is still the tally.
 TEST_FILTERED := $(strip $(KTEST)$(UTEST)$(filter ktest=% utest=%,$(CMDLINE)))
 TEST_EXTRA_ISOS := $(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/cowos-overflow.iso \
-	$(B)/cowos-copydemos.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso)
+	$(B)/cowos-copydemos.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso $(B)/cowos-smallmem.iso)
 TEST_CHECKS := $(if $(TEST_FILTERED),,HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
 	CMDLINECHECK="sh tools/cmdline-test.sh" \
 	OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log \

@@ -11,7 +11,8 @@
 #    demos again in a boot with fork=copy (only /tests/demos_test runs), one
 #    more test: every demo must pass and explain its numbers in that mode too.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
-#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 4 MiB,
+#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 5 MiB (GRUB itself needs about that much)
+#    (cowos-smallmem.iso: a tiny initrd, so that GRUB fits and the kernel refuses),
 #    that must end with one line and the failure status; three tests.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
 #    that overflows a kernel stack on purpose; the double fault must report it.
@@ -154,15 +155,15 @@ refuse() {
 }
 if [ -n "${REFUSE_BUILD:-}" ]; then
     b=$REFUSE_BUILD
-    echo "test.sh: refusal checks: a missing init, fork=COPY, 4 MiB of memory; logs in $b/refuse-*.log"
+    echo "test.sh: refusal checks: a missing init, fork=COPY, 5 MiB of memory; logs in $b/refuse-*.log"
     refuse $((p + f + 1)) boot_refuses_missing_init "$b/cowos-badinit.iso" "$b/refuse-init.log" \
         '^init: /bin/nosuch: No such file or directory$'
     grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
         { echo "# no list of the programs in /bin in $b/refuse-init.log"; echo "not ok $((p + f + 1)) boot_lists_programs_for_missing_init"; f=$((f + 1)); }
     refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
         'unknown fork= value "COPY"; valid: fork=cow\|copy'
-    refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-badinit.iso" "$b/refuse-memory.log" \
-        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 4M
+    refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-smallmem.iso" "$b/refuse-memory.log" \
+        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 5M
 fi
 
 # ---- helpers for the boots that must panic ---------------------------------

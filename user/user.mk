@@ -59,6 +59,8 @@ USER_TEST_OBJS := $(patsubst tests/user/%.c,$(USER_B)/tests/%.o,$(wildcard tests
 USER_PROGS := $(USER_PROG_OBJS:.o=)
 USER_TESTS := $(USER_TEST_OBJS:.o=)
 INITRD := $(B)/initrd.tar
+# A tiny initrd (bin/true only) for boots that must fit in very little memory.
+INITRD_SMALL := $(B)/initrd-small.tar
 USER_INITRD_ROOT := $(USER_B)/initrd-root
 
 .PHONY: user initrd hostcheck user-clean
@@ -169,3 +171,9 @@ endif
 else
 .DEFAULT_GOAL := $(USER_MK_SAVED_GOAL)
 endif
+
+$(INITRD_SMALL): $(INITRD)
+	@rm -rf $(USER_B)/initrd-small-root && mkdir -p $(USER_B)/initrd-small-root/bin
+	@cp $(USER_INITRD_ROOT)/bin/true $(USER_B)/initrd-small-root/bin/true
+	$(Q)tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
+		--mode=go-w,a+rX -C $(USER_B)/initrd-small-root -cf $@ bin
