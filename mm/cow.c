@@ -141,7 +141,10 @@ void cow_stats(struct cowos_memstat *out)
     out->frames_free = pmm_free_count();
     out->pt_pages = vmm_pt_pages_in_use();
     out->forks = stats.forks;
-    out->fork_pages_shared = stats.fork_pages_shared;
+    struct vma_stats v0;
+    vma_get_stats(&v0);
+    /* pages in tables shared whole are shared too, their references deferred */
+    out->fork_pages_shared = stats.fork_pages_shared + v0.fork_pages_deferred;
     out->fork_pages_copied = stats.fork_pages_copied;
     out->fork_pt_pages = stats.fork_pt_pages;
     out->cow_faults = stats.faults;

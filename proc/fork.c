@@ -103,6 +103,8 @@ long sys_fork(void)
     if (child->vs)
         child->areas = vma_set_create(child->vs);
     uint64_t copied = 0;
+    struct vma_stats before, after;
+    vma_get_stats(&before);
     int r = -ENOMEM;
     if (child->areas) /* per area: left out, emptied, shared, or private (COW or copied) */
         r = mode == FORK_COPY ? vma_fork(child->areas, parent->areas, false, copy_area, &copied)
@@ -112,7 +114,9 @@ long sys_fork(void)
         proc_free_unstarted(child); /* destroys the partial copy or share too */
         return -ENOMEM;
     }
-    cow_count_fork(copied, child->vs->pt_pages);
+    /* Page-table pages made for the child: its tables but those it shares. */
+    vma_get_stats(&after);
+    cow_count_fork(copied, child->vs->pt_pages - (after.fork_tables_shared - before.fork_tables_shared));
     file_copy_table(child, parent);
     *child->tf = *parent->tf;
     child->tf->rax = 0; /* fork returns 0 in the child */
