@@ -52,10 +52,12 @@
 #define SYS_vmareas 37    /* (pid (0 = self), struct cowos_vmarea *buf, max) -> areas (may exceed max) */
 #define SYS_mlockall 38   /* (flags) */
 #define SYS_munlockall 39 /* () */
+#define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
-#define SYS_COUNT 64 /* size of the dispatch table; unused numbers are -ENOSYS */
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
+ * 64-95 files, 96-103 process creation (vfork). */
+#define SYS_COUNT 128 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
 #define COWOS_SC_CHILD_MAX 1

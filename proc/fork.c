@@ -28,6 +28,7 @@
 #include "proc/proc.h"
 
 static enum fork_mode mode = FORK_TABLES;
+static uint64_t vfork_count;
 
 void fork_init(void)
 {
@@ -131,3 +132,49 @@ long sys_fork(void)
     child->state = PROC_RUNNABLE;
     return child->pid;
 }
+
+void fork_vfork_release(struct proc *child)
+{
+    struct proc *parent = child->vfork_parent;
+    child->vfork_parent = NULL;
+    child->vs = NULL;
+    child->areas = NULL;
+    vfork_count++;
+    proc_wakeup(child); /* the parent sleeps on its child */
+    (void)parent;
+}
+
+long sys_vfork(void)
+{
+    struct proc *parent = proc_current();
+    int err = 0;
+    struct proc *child = proc_alloc(&err);
+    if (!child)
+        return err;
+    /* Nothing is copied or shared copy-on-write: the child runs on the
+     * parent's very page tables and areas until it execs or exits. */
+    child->vs = parent->vs;
+    child->areas = parent->areas;
+    child->vfork_parent = parent;
+    file_copy_table(child, parent);
+    *child->tf = *parent->tf;
+    child->tf->rax = 0;
+    cpu_fxsave(parent->fpu);
+    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
+    strlcpy(child->name, parent->name, sizeof(child->name));
+    child->parent = parent;
+    child->sid = parent->sid;
+    child->pgid = parent->pgid;
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    child->state = PROC_RUNNABLE;
+    /* The parent may not run (or die: its memory is in use) until the child
+     * gives the memory back; signals wait until then, as on Linux. */
+    parent->vfork_waiting = true;
+    while (child->vfork_parent == parent)
+        proc_sleep(child);
+    parent->vfork_waiting = false;
+    return child->pid;
+}
+
+uint64_t fork_vfork_count(void) { return vfork_count; }

@@ -23,4 +23,18 @@ bool fork_is_eager(void);
  * process table is full, -ENOMEM when memory is (nothing leaked either way). */
 long sys_fork(void);
 
+/*
+ * vfork(): the child runs on the parent's own page tables and areas (no copy,
+ * no copy-on-write), and the parent sleeps until the child execs or exits.
+ * Returns as fork does. The C library's vfork keeps its return address in a
+ * register, since the child reuses the parent's stack.
+ */
+long sys_vfork(void);
+/* The vfork child execs or exits: its borrowed memory goes back (its vs and
+ * areas become NULL) and the parent wakes. */
+struct proc;
+void fork_vfork_release(struct proc *child);
+/* vforks whose child has given the memory back, since boot. */
+uint64_t fork_vfork_count(void);
+
 #endif

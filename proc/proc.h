@@ -40,6 +40,8 @@ struct proc {
 
     struct vmspace *vs;        /* user page tables; NULL once exited */
     struct vma_set *areas;     /* user memory areas (mm/vma.h), governing vs; NULL once exited */
+    struct proc *vfork_parent; /* set while a vfork child runs on its parent's vs and areas */
+    bool vfork_waiting;        /* a vfork parent, asleep until its child execs or exits */
     vaddr_t brk_start, brk;    /* heap: the area "[heap]" is [brk_start, page_round_up(brk)) */
 
     vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
