@@ -34,6 +34,13 @@ static struct {
 } stats;
 static bool trace;
 
+/* 4 KiB, page-aligned both: one rep movsq of 512 quadwords. */
+static inline void copy_page(void *dst, const void *src)
+{
+    uint64_t n = PAGE_SIZE / 8;
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
+}
+
 struct share {
     struct vmspace *child, *parent;
     uint64_t pages;
@@ -87,11 +94,22 @@ int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
     return cow_share(child, parent, start, end);
 }
 
-int cow_fault(struct vmspace *vs, vaddr_t va)
+/* The cowtrace line, kept off the fault's fast path. */
+static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr_t now, uint32_t refs)
 {
-    pte_t *ptep = vmm_walk_modify(vs, va); /* a shared table: our own copy first */
-    if (!ptep && vmm_table_shared(vs, va))
-        return -ENOMEM;
+    struct proc *p = proc_current();
+    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
+           (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
+           refs == 1 ? "reused" : "copied");
+}
+
+int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
+{
+    if (!ptep) { /* not from the fault path: find the entry, in a table of our own */
+        ptep = vmm_walk_modify(vs, va);
+        if (!ptep && vmm_table_shared(vs, va))
+            return -ENOMEM;
+    }
     if (!ptep || !pte_present(*ptep) || !pte_cow(*ptep))
         return -EFAULT;
     paddr_t old = pte_addr(*ptep);
@@ -108,24 +126,25 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
         if (!now)
             return -ENOMEM;
         uint64_t t0 = rdtsc();
-        memcpy(P2V(now), P2V(old), PAGE_SIZE);
+        copy_page(P2V(now), P2V(old));
         stats.copy_cycles += rdtsc() - t0;
         *ptep = pte_mkwrite(pte_make(now, pte_flags(*ptep)));
         pmm_decref(old);
         stats.copies++;
     }
     stats.faults++;
-    vmm_invalidate(vs, page_round_down(va));
-    if (trace) {
-        struct proc *p = proc_current();
-        printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
-               (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
-               refs == 1 ? "reused" : "copied");
-    }
+    /* Drop the stale read-only entry. vs is the running space but for
+     * vma_populate's faults on a fresh one, where this flush is merely idle. */
+    (void)vs;
+    invlpg(page_round_down(va));
+    if (trace)
+        trace_fault(va, old, now, refs);
     return 0;
 }
 
 void cow_count_fault_cycles(uint64_t cycles) { stats.fault_cycles += cycles; }
+
+uint64_t cow_fault_count(void) { return stats.faults; }
 
 void cow_count_fork(uint64_t pages_copied, uint64_t pt_pages)
 {

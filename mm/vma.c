@@ -83,10 +83,16 @@ static int lower_bound(const struct vma_set *set, vaddr_t va)
     return lo;
 }
 
-struct vm_area *vma_find(const struct vma_set *set, vaddr_t va)
+struct vm_area *vma_find(struct vma_set *set, vaddr_t va)
 {
+    struct vm_area *a = set->last; /* faults come in runs within one area */
+    if (a && a->start <= va && va < a->end)
+        return a;
     int i = lower_bound(set, va);
-    return (i < set->count && set->areas[i]->start <= va) ? set->areas[i] : NULL;
+    a = (i < set->count && set->areas[i]->start <= va) ? set->areas[i] : NULL;
+    if (a)
+        set->last = a;
+    return a;
 }
 
 bool vma_range_free(const struct vma_set *set, vaddr_t start, vaddr_t end)
@@ -148,6 +154,7 @@ static void insert_at(struct vma_set *set, int i, struct vm_area *a)
 
 static void remove_at(struct vma_set *set, int i)
 {
+    set->last = NULL; /* the area removed may be the one remembered */
     memmove(&set->areas[i], &set->areas[i + 1], (size_t)(set->count - i - 1) * sizeof(void *));
     set->count--;
 }
@@ -484,7 +491,7 @@ int vma_fill(struct vma_set *set, struct vm_area *a, vaddr_t va, bool write)
     r = map_frame(set, page, pa, f);
     if (r < 0 || !write)
         return r;
-    return cow_fault(set->vs, page); /* a write to a file page: this is where it is copied */
+    return cow_fault(set->vs, page, NULL); /* a write to a file page: this is where it is copied */
 }
 
 int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)
@@ -501,7 +508,7 @@ int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)
         else if (write && pte_addr(*ptep) == zero_frame)
             r = vma_fill(set, a, va, true);
         else if (write && pte_cow(*ptep))
-            r = cow_fault(set->vs, va);
+            r = cow_fault(set->vs, va, NULL);
         if (r < 0)
             return r;
     }

@@ -58,6 +58,7 @@ struct vma_set {
     struct vm_area **areas;
     int count, cap;
     bool lock_future;            /* mlockall(MCL_FUTURE): fill new mappings at once */
+    struct vm_area *last;        /* vma_find's last answer (NULL after any removal) */
 };
 
 /* What an access wants, for vma_allows and the fault path. */
@@ -86,8 +87,9 @@ struct vma_set *vma_set_create(struct vmspace *vs);
  * pages themselves belong to the page tables (vmm_destroy drops them). */
 void vma_set_destroy(struct vma_set *set);
 
-/* The area containing va, or NULL. */
-struct vm_area *vma_find(const struct vma_set *set, vaddr_t va);
+/* The area containing va, or NULL. The last area found is remembered (a
+ * fault usually lands in the same area as the one before). */
+struct vm_area *vma_find(struct vma_set *set, vaddr_t va);
 /* True if every page of [start, end) belongs to some area. */
 bool vma_range_mapped(const struct vma_set *set, vaddr_t start, vaddr_t end);
 /* True if [start, end) touches no area. */

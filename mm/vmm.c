@@ -203,6 +203,7 @@ static pte_t *walk(struct vmspace *vs, vaddr_t va, bool create, bool modify)
 }
 
 pte_t *vmm_walk(struct vmspace *vs, vaddr_t va) { return walk(vs, va, false, false); }
+
 pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va) { return walk(vs, va, true, true); }
 pte_t *vmm_walk_modify(struct vmspace *vs, vaddr_t va) { return walk(vs, va, false, true); }
 

@@ -10,6 +10,8 @@
 #define MM_VMM_H
 
 #include "kernel/types.h"
+#include "mm/memlayout.h"
+#include "mm/pte.h"
 
 struct boot_info;
 
@@ -38,6 +40,24 @@ bool vmm_is_active(const struct vmspace *vs);
 
 /* The leaf entry for va, or NULL if an intermediate table is missing. */
 pte_t *vmm_walk(struct vmspace *vs, vaddr_t va);
+/* The fault path's one walk, inline: the leaf entry for user address va
+ * (NULL if a table is missing), and in *shared whether its table is shared
+ * (fork=cow). The user half has no large pages. */
+static inline pte_t *vmm_walk_user(struct vmspace *vs, vaddr_t va, bool *shared)
+{
+    *shared = false;
+    pte_t e = ((const pte_t *)P2V(vs->pml4))[PML4_INDEX(va)];
+    if (!pte_present(e))
+        return NULL;
+    e = ((const pte_t *)P2V(pte_addr(e)))[PDPT_INDEX(va)];
+    if (!pte_present(e))
+        return NULL;
+    e = ((const pte_t *)P2V(pte_addr(e)))[PD_INDEX(va)];
+    if (!pte_present(e))
+        return NULL;
+    *shared = !(e & PTE_W);
+    return &((pte_t *)P2V(pte_addr(e)))[PT_INDEX(va)];
+}
 /* The leaf entry for va, creating missing tables; NULL when out of memory.
  * A shared last-level table on the way is unshared first (see below). */
 pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va);

@@ -52,8 +52,6 @@ void proc_init(void)
     cpu_fxsave(pristine_fpu);
 }
 
-struct proc *proc_current(void) { return cpu0.current; }
-
 void proc_fpu_reset(struct proc *p)
 {
     memcpy(p->fpu, pristine_fpu, sizeof(p->fpu));

@@ -10,6 +10,7 @@
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
+#include "kernel/cpu.h"
 #include "kernel/types.h"
 
 #define NPROC 64           /* processes at once, pid 1 (init) included */
@@ -65,7 +66,7 @@ struct proc {
 /* Set up the process table (and the pristine FPU image new processes start with). */
 void proc_init(void);
 /* The process running now, or NULL in the scheduler / during boot. */
-struct proc *proc_current(void);
+static inline struct proc *proc_current(void) { return cpu0.current; }
 /* Look up a live (non-UNUSED) process by pid; NULL if none. */
 struct proc *proc_find(int pid);
 /* The table, for iteration by the scheduler, ps-like tools and tests. */

@@ -171,7 +171,7 @@ KTEST(vma_private_file_page_is_copied_on_write_never_changed)
     EXPECT_TRUE((flags & PTE_COW) && !(flags & PTE_W));
     EXPECT_EQ(2, pmm_refcount(cache)); /* the cache and this mapping */
     EXPECT_EQ(0, memcmp(P2V(cache), file->data, 16));
-    EXPECT_EQ(0, cow_fault(set->vs, A)); /* the write: a copy, even with one mapper */
+    EXPECT_EQ(0, cow_fault(set->vs, A, NULL)); /* the write: a copy, even with one mapper */
     EXPECT_EQ(0, vmm_translate(set->vs, A, &mine, &flags));
     EXPECT_NE(cache, mine);
     ((char *)P2V(mine))[0] = 'X';
@@ -213,7 +213,7 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
     EXPECT_TRUE((flags & PTE_COW) && !(flags & PTE_W));
     EXPECT_EQ(0, vmm_translate(child->vs, A, NULL, &flags));
     EXPECT_TRUE((flags & PTE_COW) && !(flags & PTE_W));
-    EXPECT_EQ(0, cow_fault(parent->vs, A)); /* the page itself: copied */
+    EXPECT_EQ(0, cow_fault(parent->vs, A, NULL)); /* the page itself: copied */
     EXPECT_EQ(1, pmm_refcount(first));
 
     EXPECT_EQ(0, vmm_unshare(child->vs, A)); /* the last sharer: no copy */
@@ -221,7 +221,7 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
     EXPECT_EQ(copied0 + 1, copied1);
     EXPECT_EQ(reused0 + 1, reused1);
     EXPECT_TRUE(!vmm_table_shared(child->vs, A));
-    EXPECT_EQ(0, cow_fault(child->vs, A)); /* the child's write: the last user, reused */
+    EXPECT_EQ(0, cow_fault(child->vs, A, NULL)); /* the child's write: the last user, reused */
     drop_set(child);
     drop_set(parent);
     EXPECT_EQ(free0, pmm_free_count());
