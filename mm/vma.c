@@ -23,6 +23,7 @@
 #include "kernel/string.h"
 #include "kernel/x86.h"
 #include "mm/cow.h"
+#include "mm/fault.h"
 #include "mm/kheap.h"
 #include "mm/pagecache.h"
 #include "mm/pmm.h"
@@ -491,7 +492,8 @@ int vma_fill(struct vma_set *set, struct vm_area *a, vaddr_t va, bool write)
     r = map_frame(set, page, pa, f);
     if (r < 0 || !write)
         return r;
-    return cow_fault(set->vs, page, NULL); /* a write to a file page: this is where it is copied */
+    r = cow_fault(set->vs, page, NULL); /* a write to a file page: this is where it is copied */
+    return r == 0 ? FAULT_COW : r;
 }
 
 int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)

@@ -137,8 +137,8 @@ struct vm_area *vma_grow_stack(struct vma_set *set, vaddr_t va);
  * memory, a fresh zeroed frame for its first write, the object's frame for a
  * shared area, and for a private file area the page cache's frame mapped
  * copy-on-write (a write then copies it in cow_fault). a must contain va and
- * allow the access. Returns 0, -ENXIO (past the end of the file: SIGBUS),
- * -ENOMEM.
+ * allow the access. Returns 0 (or FAULT_COW when the write was resolved by
+ * cow_fault), -ENXIO (past the end of the file: SIGBUS), -ENOMEM.
  */
 int vma_fill(struct vma_set *set, struct vm_area *a, vaddr_t va, bool write);
 /* Fault in every page of [start, end) of set (exec's stack, MAP_POPULATE). */
