@@ -51,6 +51,7 @@ typedef long (*syscall_fn)(const struct trapframe *tf);
     }
 
 ARGS0(sys_fork)
+ARGS0(sys_vfork)
 ARGS1(sys_exit)
 ARGS3(sys_wait4)
 ARGS0(sys_getpid)
@@ -91,6 +92,7 @@ ARGS0(sys_munlockall)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
+    [SYS_vfork] = call_sys_vfork,
     [SYS_exit] = call_sys_exit,
     [SYS_wait4] = call_sys_wait4,
     [SYS_getpid] = call_sys_getpid,

@@ -52,10 +52,12 @@
 #define SYS_vmareas 37    /* (pid (0 = self), struct cowos_vmarea *buf, max) -> areas (may exceed max) */
 #define SYS_mlockall 38   /* (flags) */
 #define SYS_munlockall 39 /* () */
+#define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
-#define SYS_COUNT 64 /* size of the dispatch table; unused numbers are -ENOSYS */
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
+ * 64-95 files, 96-103 process creation (vfork). */
+#define SYS_COUNT 128 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
 #define COWOS_SC_CHILD_MAX 1
@@ -137,6 +139,13 @@ struct cowos_memstat {
     unsigned long shared_faults;    /* faults in MAP_SHARED areas */
     unsigned long fork_pages_shared_mapping; /* pages fork gave the child as MAP_SHARED: no COW, no copy */
     unsigned long areas;            /* memory areas in all processes right now */
+    /* Shared page tables (fork=cow): */
+    unsigned long fork_mode_page;   /* 1 when booted with fork=page (per-page COW, no table sharing) */
+    unsigned long fork_tables_shared; /* last-level tables forks shared whole */
+    unsigned long fork_pages_deferred; /* pages in those tables (counted in fork_pages_shared too):
+                                          no PTE touched, no count taken at fork */
+    unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
+    unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };
 
 /* One memory area (SYS_vmareas), as a line of Linux's /proc/PID/maps plus

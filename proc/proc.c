@@ -31,6 +31,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/exec.h"
+#include "proc/fork.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
 #include "tests/seal.h"
@@ -51,8 +52,6 @@ void proc_init(void)
     cpu_fpu_init();
     cpu_fxsave(pristine_fpu);
 }
-
-struct proc *proc_current(void) { return cpu0.current; }
 
 void proc_fpu_reset(struct proc *p)
 {
@@ -202,6 +201,10 @@ __noreturn void proc_exit(int status)
         init_exited(status);
     seal_proc_exit(p, status); /* a test program's verdict, as the kernel saw it */
     file_close_all(p);
+    if (p->vfork_parent) {
+        vmm_activate(vmm_kernel_space());
+        fork_vfork_release(p); /* the memory was the parent's: give it back, wake it */
+    }
     if (p->vs) {
         vmm_activate(vmm_kernel_space()); /* never destroy the tables we run on */
         vmm_destroy(p->vs);

@@ -52,6 +52,8 @@ USER_LIBGCC := $(if $(USER_IS_CLANG),,$(wildcard $(shell $(CC) -print-libgcc-fil
 
 USER_B := $(B)/user
 USER_LIB_OBJS := $(patsubst user/lib/%.c,$(USER_B)/lib/%.o,$(wildcard user/lib/*.c))
+# Library routines in assembly (all but crt0, which is linked first on its own).
+USER_LIB_ASM_OBJS := $(patsubst user/lib/%.S,$(USER_B)/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S)))
 USER_CRT0 := $(USER_B)/lib/crt0.o
 USER_LIBC := $(USER_B)/lib/libc.a
 USER_PROG_OBJS := $(patsubst user/bin/%.c,$(USER_B)/bin/%.o,$(wildcard user/bin/*.c))
@@ -82,12 +84,12 @@ $(USER_LIB_OBJS): $(USER_B)/lib/%.o: user/lib/%.c $(USER_FLAGS_FILE)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(USER_LIB_CFLAGS) -c $< -o $@
 
-$(USER_CRT0): $(USER_B)/lib/%.o: user/lib/%.S $(USER_FLAGS_FILE)
+$(USER_CRT0) $(USER_LIB_ASM_OBJS): $(USER_B)/lib/%.o: user/lib/%.S $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
 
-$(USER_LIBC): $(USER_LIB_OBJS)
+$(USER_LIBC): $(USER_LIB_OBJS) $(USER_LIB_ASM_OBJS)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(USER_AR) rcs $@ $^
