@@ -23,6 +23,13 @@ BENCH_MEM := $(if $(filter command line environment,$(origin MEM)),$(MEM),3G)
 # take much longer under -icount).
 BENCH_QEMU := $(subst -m $(MEM) ,-m $(BENCH_MEM) ,$(QEMU_BASE)) -icount shift=0,sleep=off -boot d
 
+# make run ICOUNT=1 (or test, readme...): the benchmark's clock for any boot,
+# so that a demo's rdtsc cycles count guest instructions and repeat exactly
+# (spawnrace's README output is made this way).
+ifneq ($(ICOUNT),)
+override QEMUFLAGS += -icount shift=0,sleep=off
+endif
+
 .PHONY: bench bench-host
 bench: deps
 ifeq ($(ACCEL),kvm)
