@@ -71,6 +71,7 @@ int main(void)
     char *sharedmem[] = {"/bin/sharedmem", NULL};
     char *zeropage[] = {"/bin/zeropage", "16", NULL};
     char *lazyexec[] = {"/bin/lazyexec", NULL};
+    char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -84,5 +85,6 @@ int main(void)
     expect_demo_ok(sharedmem);
     expect_demo_ok(zeropage);
     expect_demo_ok(lazyexec);
+    expect_demo_ok(spawnrace);
     utest_exit();
 }
