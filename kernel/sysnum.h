@@ -142,8 +142,8 @@ struct cowos_memstat {
     /* Shared page tables (fork=cow): */
     unsigned long fork_mode_page;   /* 1 when booted with fork=page (per-page COW, no table sharing) */
     unsigned long fork_tables_shared; /* last-level tables forks shared whole */
-    unsigned long fork_pages_deferred; /* pages in those tables (counted in fork_pages_shared too):
-                                          no PTE touched, no count taken at fork */
+    unsigned long fork_pages_deferred; /* references fork did not take for pages in those tables
+                                          (not in fork_pages_shared), taken when a table is copied */
     unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
     unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };

@@ -192,8 +192,8 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
         ASSERT_EQ(0, vma_fill(parent, vma_find(parent, A), A + (vaddr_t)i * PAGE_SIZE, true));
     paddr_t first = 0;
     ASSERT_EQ(0, vmm_translate(parent->vs, A, &first, NULL));
-    uint64_t copied0, reused0;
-    vmm_table_stats(&copied0, &reused0);
+    uint64_t copied0, reused0, deferred0;
+    vmm_table_stats(&copied0, &reused0, &deferred0);
 
     ASSERT_EQ(0, vma_fork(child, parent, true, cow_share_area, NULL));
     EXPECT_TRUE(vmm_same_table(child->vs, parent->vs, A));
@@ -204,9 +204,10 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
     EXPECT_TRUE((flags & PTE_W) && !(flags & PTE_COW)); /* the entry itself untouched */
 
     EXPECT_EQ(0, vmm_unshare(parent->vs, A)); /* a write: the writer's own copy of the table */
-    uint64_t copied1, reused1;
-    vmm_table_stats(&copied1, &reused1);
+    uint64_t copied1, reused1, deferred1;
+    vmm_table_stats(&copied1, &reused1, &deferred1);
     EXPECT_EQ(copied0 + 1, copied1);
+    EXPECT_EQ(deferred0 + 64, deferred1); /* the 64 references fork deferred */
     EXPECT_TRUE(!vmm_same_table(child->vs, parent->vs, A));
     EXPECT_EQ(2, pmm_refcount(first)); /* two tables map it now */
     EXPECT_EQ(0, vmm_translate(parent->vs, A, NULL, &flags));
@@ -217,7 +218,7 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
     EXPECT_EQ(1, pmm_refcount(first));
 
     EXPECT_EQ(0, vmm_unshare(child->vs, A)); /* the last sharer: no copy */
-    vmm_table_stats(&copied1, &reused1);
+    vmm_table_stats(&copied1, &reused1, &deferred1);
     EXPECT_EQ(copied0 + 1, copied1);
     EXPECT_EQ(reused0 + 1, reused1);
     EXPECT_TRUE(!vmm_table_shared(child->vs, A));

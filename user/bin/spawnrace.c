@@ -143,7 +143,8 @@ static int measure(struct row *r, int way, long pages, int eager)
                      DELTA(fork_pages_copied));
             bad += expect(DELTA(forks) == 1 &&
                               (eager ? DELTA(fork_pages_copied) >= pages
-                                     : DELTA(fork_pages_shared) >= pages &&
+                                     : DELTA(fork_pages_shared) +
+                                               512 * DELTA(fork_tables_shared) >= pages &&
                                            DELTA(fork_pages_copied) == 0),
                           what);
         } else {
