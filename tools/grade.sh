@@ -2,8 +2,8 @@
 # grade.sh - the autograder behind `make grade [LAB=NAME]` (tools/grade.mk).
 # Usage: sh tools/grade.sh BUILD_DIR [LAB]
 # 1. Draws a fresh secret from /dev/urandom and boots the test kernel with
-#    "test seal=SECRET" (and once more with "fork=copy" when a chosen lab has
-#    tests of that boot). The kernel prints the verdicts it saw and its own
+#    "test seal=SECRET", then once per MODE:TEST check of the chosen labs with
+#    "fork=MODE utest=TEST" (that test alone, in another fork mode). The kernel prints the verdicts it saw and its own
 #    counters as "seal SECRET ..." lines only after user space has ended
 #    (tests/seal.h); no user program ever sees SECRET, so none can forge one.
 # 2. Scores each lab of docs/labs/points.txt: a test earns its points when
@@ -53,14 +53,15 @@ boot() {
     fi
 }
 
-boots=main
-for l in $chosen; do
-    awk -v l="$l" '$1 == l && $3 ~ /^copy:/ { f = 1 } END { exit !f }' "$points" && boots="main copy"
-done
+# The main boot, then one boot per MODE:TEST check of the chosen labs
+# (named MODE-TEST: "fork=MODE utest=TEST", that test alone).
+boots="main $(for l in $chosen; do
+    awk -v l="$l" '$1 == l && $3 ~ /^(copy|page):/ { sub(/:/, "-", $3); print $3 }' "$points"
+done | sort -u | tr '\n' ' ')"
 for bt in $boots; do
     case $bt in
     main) boot main "" ;;
-    copy) boot copy "fork=copy utest=demos_test" ;;
+    *) boot "$bt" "fork=${bt%%-*} utest=${bt#*-}" ;;
     esac
 done
 
@@ -102,9 +103,9 @@ BEGIN {
         l = w[1]; pts = w[2] + 0; spec = w[3]
         msg = ""
         for (i = 4; i in w; i++) msg = msg (msg == "" ? "" : " ") w[i]
-        bt = "main"
-        if (spec ~ /^copy:/) { bt = "copy"; spec = substr(spec, 6) }
-        nt[l]++; tspec[l, nt[l]] = (bt == "copy" ? "copy:" : "") spec; tpts[l, nt[l]] = pts
+        bt = "main"; shown = spec
+        if (spec ~ /^(copy|page):/) { bt = spec; sub(/:/, "-", bt); spec = substr(spec, index(spec, ":") + 1) }
+        nt[l]++; tspec[l, nt[l]] = shown; tpts[l, nt[l]] = pts
         if (!(l in lmax)) lorder[++nl] = l
         lmax[l] += pts
         ok = 0; reason = ""
@@ -119,7 +120,7 @@ BEGIN {
             }
         } else {
             claimed[bt, spec] = 1
-            if (!((bt, spec) in sealed)) reason = "\n    # the kernel reported no verdict for it (it did not run)"
+            if (!((bt, spec) in sealed)) reason = (" " boots " " ~ " " bt " ") ? "\n    # the kernel reported no verdict for it (it did not run)" : "\n    # not run: its boot (" bt ") is made by `make grade LAB=" l "` or `make grade LAB=`"
             else {
                 ok = sealed[bt, spec] && !((bt, spec) in notok)
                 if (!ok) reason = why[bt, spec]
@@ -154,7 +155,7 @@ BEGIN {
                 dots = substr("........................................................................", 1, 60 - length(name))
                 printf "%s %s %s (%d/%d)%s\n", name, dots, tok[l, i] ? "OK" : "FAIL", tok[l, i] ? tpts[l, i] : 0, tpts[l, i], tok[l, i] ? "" : twhy[l, i]
             }
-            printf "%s{\"name\": %s, \"points\": %d, \"max\": %d, \"passed\": %s}", i > 1 ? ", " : "", jstr(tspec[l, i]), tok[l, i] ? tpts[l, i] : 0, tpts[l, i], tok[l, i] ? "true" : "false" >> json
+            printf "%s{\"name\": %s, \"points\": %d, \"max\": %d, \"passed\": %s}", (i > 1 ? ", " : ""), jstr(tspec[l, i]), tok[l, i] ? tpts[l, i] : 0, tpts[l, i], tok[l, i] ? "true" : "false" >> json
         }
         printf "]}%s\n", k < nl ? "," : "" >> json
         printf "%s %d %d\n", l, lscore[l], lmax[l] >> txt
