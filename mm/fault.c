@@ -40,15 +40,12 @@ static __attribute__((noinline)) int resolve_by_area(struct proc *p, vaddr_t va,
     if (!p->areas)
         return -EFAULT;
     struct vm_area *a = vma_find(p->areas, va);
-    /* LAB-BEGIN mmap: an address in no area may still be the stack growing down (docs/labs/mmap.md, step 2) */
     if (!a && !(a = vma_grow_stack(p->areas, va)))
         return -EFAULT;
-    /* LAB-STUB
-     * if (!a)
-     *     return -EFAULT;
-     * LAB-END mmap */
+    /* LAB-BEGIN mmap: refuse an access the area's protection does not allow (docs/labs/mmap.md, step 2) */
     if (!vma_allows(a, access))
         return -EACCES;
+    /* LAB-END mmap */
     bool write = access == VMA_ACCESS_WRITE;
     bool present = ptep && pte_present(*ptep);
     if (present && (!write || (pte_writable(*ptep) && !shared)))

@@ -519,7 +519,6 @@ int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)
 
 /* ---- fork --------------------------------------------------------------- */
 
-/* LAB-BEGIN mmap: what a MAP_SHARED area's pages become in the child, if you want a helper (docs/labs/mmap.md, step 1) */
 struct share_shared {
     struct vmspace *child;
     uint64_t pages;
@@ -541,7 +540,6 @@ static int share_table_shared(vaddr_t table_va, pte_t *pt, int first, int last, 
     }
     return 0;
 }
-/* LAB-END mmap */
 
 /* Share whole tables: only where every area the 2 MiB touches is plain
  * private (fork gives the child the same pages copy-on-write) and the table
@@ -583,7 +581,7 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
     int r = 0;
     for (int i = 0; i < parent->count; i++) {
         const struct vm_area *a = parent->areas[i];
-        /* LAB-BEGIN mmap: an area the child must not have at all (step 1) */
+        /* LAB-BEGIN mmap: an area the child must not have at all (docs/labs/mmap.md, step 1) */
         if (a->flags & VMA_DONTFORK)
             continue;
         /* LAB-END mmap */
@@ -604,9 +602,10 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
     }
     for (int i = 0; i < parent->count && r == 0; i++) {
         const struct vm_area *a = parent->areas[i];
-        /* LAB-BEGIN mmap: the per-area decision: left out, emptied, shared, or private (step 1) */
+        /* LAB-BEGIN mmap: the child gets no pages of an area left out, nor of a wiped one (docs/labs/mmap.md, step 1) */
         if (a->flags & (VMA_DONTFORK | VMA_WIPEONFORK))
             continue; /* left out, or the child's copy starts empty: zeros on demand */
+        /* LAB-END mmap */
         if (a->flags & VMA_SHARED) {
             struct share_shared s = {child->vs, 0};
             r = vmm_for_each_table_in(parent->vs, a->start, a->end, share_table_shared, &s);
@@ -614,10 +613,6 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
         } else {
             r = share_private(child->vs, parent->vs, a->start, a->end, arg);
         }
-        /* LAB-STUB
-         * // Until then every area is private: copy-on-write (or copied), whatever its flags.
-         * r = share_private(child->vs, parent->vs, a->start, a->end, arg);
-         * LAB-END mmap */
     }
     /* The parent may cache writable translations of pages now copy-on-write
      * (or reached through a directory entry now read-only). */
