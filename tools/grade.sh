@@ -120,7 +120,7 @@ BEGIN {
             }
         } else {
             claimed[bt, spec] = 1
-            if (!((bt, spec) in sealed)) reason = (" " boots " " ~ " " bt " ") ? "\n    # the kernel reported no verdict for it (it did not run)" : "\n    # not run: its boot (" bt ") is made by `make grade LAB=" l "` or `make grade LAB=`"
+            if (!((bt, spec) in sealed)) reason = (" " boots " " ~ " " bt " ") ? "\n    # the kernel reported no verdict for it: it did not run" ((bt, spec) in why ? "; the runner said:" why[bt, spec] : "") : "\n    # not run: its boot (" bt ") is made by `make grade LAB=" l "` or `make grade LAB=`"
             else {
                 ok = sealed[bt, spec] && !((bt, spec) in notok)
                 if (!ok) reason = why[bt, spec]
