@@ -23,6 +23,8 @@
 #include "proc/fork.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
+#include "kernel/tty.h"
 
 typedef long (*syscall_fn)(const struct trapframe *tf);
 
@@ -88,6 +90,23 @@ ARGS3(sys_msync)
 ARGS3(sys_vmareas)
 ARGS1(sys_mlockall)
 ARGS0(sys_munlockall)
+#define ARGS4(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx, (long)tf->r10);                  \
+    }
+ARGS4(sys_rt_sigaction)
+ARGS4(sys_rt_sigprocmask)
+ARGS2(sys_rt_sigpending)
+ARGS2(sys_rt_sigsuspend)
+ARGS0(sys_rt_sigreturn)
+ARGS0(sys_pause)
+ARGS1(sys_alarm)
+ARGS2(sys_setpgid)
+ARGS1(sys_getpgid)
+ARGS3(sys_ioctl)
+ARGS4(sys_waitid)
+ARGS0(sys_restart_syscall)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -128,6 +147,18 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_vmareas] = call_sys_vmareas,
     [SYS_mlockall] = call_sys_mlockall,
     [SYS_munlockall] = call_sys_munlockall,
+    [SYS_rt_sigaction] = call_sys_rt_sigaction,
+    [SYS_rt_sigprocmask] = call_sys_rt_sigprocmask,
+    [SYS_rt_sigpending] = call_sys_rt_sigpending,
+    [SYS_rt_sigsuspend] = call_sys_rt_sigsuspend,
+    [SYS_rt_sigreturn] = call_sys_rt_sigreturn,
+    [SYS_pause] = call_sys_pause,
+    [SYS_alarm] = call_sys_alarm,
+    [SYS_setpgid] = call_sys_setpgid,
+    [SYS_getpgid] = call_sys_getpgid,
+    [SYS_ioctl] = call_sys_ioctl,
+    [SYS_waitid] = call_sys_waitid,
+    [SYS_restart_syscall] = call_sys_restart_syscall,
 };
 
 void syscall_init(void) { cpu_init(); }
@@ -137,7 +168,9 @@ void syscall_dispatch(struct trapframe *tf)
     uint64_t n = tf->rax;
     long r = (n < SYS_COUNT && table[n]) ? table[n](tf) : -ENOSYS;
     tf->rax = (uint64_t)r;
-    proc_check_signals();
+    /* A handler may interrupt the call and restart it; never sigreturn,
+     * whose "result" is the restored rax. */
+    signal_deliver(tf, n == SYS_rt_sigreturn || n >= SYS_COUNT ? -1 : (long)n);
 }
 
 long sys_sysconf(long name)

@@ -52,9 +52,22 @@
 #define SYS_vmareas 37    /* (pid (0 = self), struct cowos_vmarea *buf, max) -> areas (may exceed max) */
 #define SYS_mlockall 38   /* (flags) */
 #define SYS_munlockall 39 /* () */
+#define SYS_rt_sigaction 40   /* (sig, const struct cowos_sigaction *act, struct cowos_sigaction *old, 8) */
+#define SYS_rt_sigprocmask 41 /* (how, const sigset *set, sigset *old, 8) */
+#define SYS_rt_sigpending 42  /* (sigset *set, 8) */
+#define SYS_rt_sigsuspend 43  /* (const sigset *mask, 8) -> -1/EINTR after a handler ran */
+#define SYS_rt_sigreturn 44   /* () from a handler's restorer: restores the frame at rsp - 8 */
+#define SYS_pause 45          /* () -> -1/EINTR after a handler ran */
+#define SYS_alarm 46          /* (seconds) -> seconds left of the previous alarm */
+#define SYS_setpgid 47        /* (pid, pgid) */
+#define SYS_getpgid 48        /* (pid) */
+#define SYS_ioctl 49          /* (fd, cmd, arg): the console's TCGETS, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY */
+#define SYS_waitid 50         /* (idtype, id, siginfo *info, options) */
+#define SYS_restart_syscall 51 /* () the kernel's own: an interrupted nanosleep continuing */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups
+ * (40-51 used). */
 #define SYS_COUNT 64 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */

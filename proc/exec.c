@@ -34,6 +34,7 @@
 #include "mm/vmm.h"
 #include "proc/elf.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 #define USER_IMAGE_TOP (USER_STACK_TOP - USER_STACK_MAX) /* segments end below the stack zone */
 #define MAX_PHDRS 64
@@ -236,6 +237,7 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
     vma_set_destroy(old_areas);
     proc_fpu_reset(p); /* no floating-point state survives exec */
     file_close_on_exec(p);
+    signal_exec(p); /* caught signals back to default; ignored ones and the mask stay */
     p->brk_start = p->brk = image_end;
     strlcpy(p->name, base_name(path), sizeof(p->name));
     struct trapframe *tf = p->tf;

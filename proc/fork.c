@@ -23,6 +23,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 static bool eager;
 
@@ -112,6 +113,7 @@ long sys_fork(void)
     child->parent = parent;
     child->sid = parent->sid;
     child->pgid = parent->pgid;
+    signal_fork(child, parent); /* actions and mask inherited, nothing pending */
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->state = PROC_RUNNABLE;

@@ -844,8 +844,10 @@ static void do_wait4(void)
 
 static void do_kill(void)
 {
-    static const long harmless[] = {0, 17 /* SIGCHLD */, 18 /* SIGCONT */, 19 /* SIGSTOP */,
-                                    20, 21, 22, 23 /* SIGURG */, 28 /* SIGWINCH */};
+    /* (stop signals really stop now: they are no longer harmless to send
+     * to ourselves, our parent or the watcher) */
+    static const long harmless[] = {0, 17 /* SIGCHLD */, 18 /* SIGCONT */, 23 /* SIGURG */,
+                                    28 /* SIGWINCH */};
     static const long real[] = {9, 15, 11, 10, 1, 2, 6, 14, 31, 64, 33};
     /* (1L << 32 is 0 to a kernel that truncates to int: still harmless) */
     static const long invalid[] = {-1, 65, 1000, -0x7fffffffL - 1, 1L << 32, -65};

@@ -102,6 +102,29 @@ int sched_yield(void);
 pid_t setsid(void);
 /* The session id of pid (0: the caller), or -1 (ESRCH). */
 pid_t getsid(pid_t pid);
+/* Put pid (0: the caller) in process group pgid (0: pgid = pid), as Linux:
+ * EINVAL (pgid < 0), ESRCH (not the caller or its child), EPERM (another
+ * session, a session leader, or no such group in the session), EACCES (a
+ * child that has called exec). */
+int setpgid(pid_t pid, pid_t pgid);
+/* The process group of pid (0: the caller), or -1 (ESRCH); getpgrp() is getpgid(0). */
+pid_t getpgid(pid_t pid);
+pid_t getpgrp(void);
+/* The foreground process group of the terminal fd, or -1 (EBADF, ENOTTY:
+ * not a terminal, or not the caller's controlling terminal). */
+pid_t tcgetpgrp(int fd);
+/* Make pgrp the foreground group of fd: EBADF, ENOTTY, EINVAL (pgrp < 0),
+ * EPERM (no such group in the caller's session); a background caller gets
+ * SIGTTOU unless it blocks or ignores it. */
+int tcsetpgrp(int fd, pid_t pgrp);
+/* 1 if fd is a terminal (the console), else 0 with errno EBADF or ENOTTY. */
+int isatty(int fd);
+/* "/dev/console" for the console, else NULL (errno EBADF, ENOTTY). */
+char *ttyname(int fd);
+/* Request SIGALRM in seconds (0 cancels): the seconds left of the previous alarm. */
+unsigned int alarm(unsigned int seconds);
+/* Wait for a signal that runs a handler: always -1 with errno EINTR. */
+int pause(void);
 /* A system value by _SC_ name, or -1 with errno EINVAL for an unknown name. */
 long sysconf(int name);
 

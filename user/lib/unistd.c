@@ -136,3 +136,49 @@ int raise(int sig)
 {
     return kill(getpid(), sig);
 }
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+    return (int)sysret(syscall2(SYS_setpgid, pid, pgid));
+}
+
+pid_t getpgid(pid_t pid)
+{
+    return (pid_t)sysret(syscall1(SYS_getpgid, pid));
+}
+
+pid_t getpgrp(void)
+{
+    return getpgid(0);
+}
+
+/* Linux's ioctl numbers for the console (kernel/tty.c). */
+#define TCGETS 0x5401
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
+
+pid_t tcgetpgrp(int fd)
+{
+    int pgrp;
+    if (sysret(syscall3(SYS_ioctl, fd, TIOCGPGRP, (long)&pgrp)) < 0)
+        return -1;
+    return pgrp;
+}
+
+int tcsetpgrp(int fd, pid_t pgrp)
+{
+    int pg = pgrp;
+    return (int)sysret(syscall3(SYS_ioctl, fd, TIOCSPGRP, (long)&pg));
+}
+
+int isatty(int fd)
+{
+    char termios[64]; /* the kernel writes Linux's 36-byte struct */
+    return sysret(syscall3(SYS_ioctl, fd, TCGETS, (long)termios)) == 0;
+}
+
+char *ttyname(int fd)
+{
+    static char name[] = "/dev/console";
+    return isatty(fd) ? name : NULL;
+}
