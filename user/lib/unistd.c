@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "user/lib/internal.h"
 #include "user/lib/syscall.h"
@@ -152,10 +154,14 @@ pid_t getpgrp(void)
     return getpgid(0);
 }
 
-/* Linux's ioctl numbers for the console (kernel/tty.c). */
-#define TCGETS 0x5401
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
+int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    return (int)sysret(syscall3(SYS_ioctl, fd, (long)request, arg));
+}
 
 pid_t tcgetpgrp(int fd)
 {
