@@ -21,6 +21,7 @@ struct trapframe;
 struct vmspace;
 struct vma_set;
 struct file;
+struct inode;
 
 enum proc_state {
     PROC_UNUSED,   /* free slot */
@@ -53,6 +54,8 @@ struct proc {
 
     struct file *files[NOFILE];
     uint8_t fd_flags[NOFILE];  /* per descriptor: FD_CLOEXEC (kernel/file.c owns both) */
+    struct inode *cwd;         /* working directory (a reference; NULL = the root) */
+    uint32_t umask;            /* file creation mask (kernel/file.c copies it on fork) */
     uint8_t fpu[512] __aligned(16); /* FXSAVE image of the user's x87/SSE state */
 };
 
