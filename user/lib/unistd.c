@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include "user/lib/internal.h"
 #include "user/lib/syscall.h"
+#include <fcntl.h>
+#include <stdarg.h>
 
 /* Our public _SC_ names must be the kernel's (both use Linux's values). */
 _Static_assert(_SC_CHILD_MAX == COWOS_SC_CHILD_MAX, "_SC_CHILD_MAX");
@@ -104,7 +106,14 @@ off_t lseek(int fd, off_t offset, int whence)
 
 int open(const char *path, int flags, ...)
 {
-    return (int)sysret(syscall2(SYS_open, (long)path, flags));
+    long mode = 0;
+    if (flags & O_CREAT) { /* as glibc: the mode is read only when it is used */
+        va_list ap;
+        va_start(ap, flags);
+        mode = (long)va_arg(ap, unsigned int);
+        va_end(ap);
+    }
+    return (int)sysret(syscall3(SYS_open, (long)path, flags, mode));
 }
 
 int sched_yield(void)
