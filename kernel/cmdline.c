@@ -103,7 +103,7 @@ static const struct option {
     {"test", FLAG, {0}, "test"},
     {"cowtrace", FLAG, {0}, "cowtrace"},
     {"init", PATH, {0}, "init=/PATH"},
-    {"fork", CHOICE, {"cow", "copy"}, "fork=cow|copy"},
+    {"fork", CHOICE, {"cow", "page", "copy"}, "fork=cow|page|copy"},
     {"ktest", ANY, {0}, "ktest=PREFIX"},
     {"utest", NAME, {0}, "utest=NAME"},
     {"crash", CHOICE, {"pagefault", "stackoverflow"}, "crash=pagefault|stackoverflow"},

@@ -58,6 +58,7 @@ typedef long (*syscall_fn)(const struct trapframe *tf);
     }
 
 ARGS0(sys_fork)
+ARGS0(sys_vfork)
 ARGS1(sys_exit)
 ARGS3(sys_wait4)
 ARGS0(sys_getpid)
@@ -120,6 +121,7 @@ ARGS2(sys_statfs)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
+    [SYS_vfork] = call_sys_vfork,
     [SYS_exit] = call_sys_exit,
     [SYS_wait4] = call_sys_wait4,
     [SYS_getpid] = call_sys_getpid,

@@ -52,9 +52,11 @@
 #define SYS_vmareas 37    /* (pid (0 = self), struct cowos_vmarea *buf, max) -> areas (may exceed max) */
 #define SYS_mlockall 38   /* (flags) */
 #define SYS_munlockall 39 /* () */
+#define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups. */
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
+ * 64-95 files, 96-103 process creation (vfork). */
 /* 64-95: the file system (kernel/fs/fscalls.c), Linux's calls of these names. */
 #define SYS_pread64 64    /* (fd, buf, n, offset) */
 #define SYS_pwrite64 65   /* (fd, buf, n, offset) */
@@ -78,7 +80,7 @@
 #define SYS_umask 83      /* (mask) -> the previous mask */
 #define SYS_access 84     /* (path, mode) */
 #define SYS_statfs 85     /* (path, struct cowos_statfs *) */
-#define SYS_COUNT 96 /* size of the dispatch table; unused numbers are -ENOSYS */
+#define SYS_COUNT 128 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
 #define COWOS_SC_CHILD_MAX 1
@@ -189,6 +191,13 @@ struct cowos_memstat {
     unsigned long shared_faults;    /* faults in MAP_SHARED areas */
     unsigned long fork_pages_shared_mapping; /* pages fork gave the child as MAP_SHARED: no COW, no copy */
     unsigned long areas;            /* memory areas in all processes right now */
+    /* Shared page tables (fork=cow): */
+    unsigned long fork_mode_page;   /* 1 when booted with fork=page (per-page COW, no table sharing) */
+    unsigned long fork_tables_shared; /* last-level tables forks shared whole */
+    unsigned long fork_pages_deferred; /* references fork did not take for pages in those tables
+                                          (not in fork_pages_shared), taken when a table is copied */
+    unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
+    unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };
 
 /* One memory area (SYS_vmareas), as a line of Linux's /proc/PID/maps plus

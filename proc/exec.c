@@ -33,6 +33,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/elf.h"
+#include "proc/fork.h"
 #include "proc/proc.h"
 
 #define USER_IMAGE_TOP (USER_STACK_TOP - USER_STACK_MAX) /* segments end below the stack zone */
@@ -231,6 +232,13 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
     /* Point of no return: the new image replaces the old one. */
     struct vmspace *old = p->vs;
     struct vma_set *old_areas = p->areas;
+    if (p->vfork_parent) { /* vfork: the old memory is the parent's; hand it back */
+        if (old && vmm_is_active(old))
+            vmm_activate(vs);
+        fork_vfork_release(p);
+        old = NULL;
+        old_areas = NULL;
+    }
     p->vs = vs;
     p->areas = set;
     if (old) {

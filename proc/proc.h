@@ -10,6 +10,7 @@
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
+#include "kernel/cpu.h"
 #include "kernel/types.h"
 
 #define NPROC 64           /* processes at once, pid 1 (init) included */
@@ -41,6 +42,8 @@ struct proc {
 
     struct vmspace *vs;        /* user page tables; NULL once exited */
     struct vma_set *areas;     /* user memory areas (mm/vma.h), governing vs; NULL once exited */
+    struct proc *vfork_parent; /* set while a vfork child runs on its parent's vs and areas */
+    bool vfork_waiting;        /* a vfork parent, asleep until its child execs or exits */
     vaddr_t brk_start, brk;    /* heap: the area "[heap]" is [brk_start, page_round_up(brk)) */
 
     vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
@@ -66,7 +69,7 @@ struct proc {
 /* Set up the process table (and the pristine FPU image new processes start with). */
 void proc_init(void);
 /* The process running now, or NULL in the scheduler / during boot. */
-struct proc *proc_current(void);
+static inline struct proc *proc_current(void) { return cpu0.current; }
 /* Look up a live (non-UNUSED) process by pid; NULL if none. */
 struct proc *proc_find(int pid);
 /* The table, for iteration by the scheduler, ps-like tools and tests. */

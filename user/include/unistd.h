@@ -42,6 +42,9 @@ extern char **environ;
  * or -1 with errno EAGAIN (no process slot) or ENOMEM.
  */
 pid_t fork(void);
+/* The child borrows this process's memory (no copy at all) and must only
+ * call execv or _exit; this process sleeps until it has. */
+pid_t vfork(void);
 /* End the process at once with status & 0xff; stdio is not flushed. */
 _Noreturn void _exit(int status);
 pid_t getpid(void);

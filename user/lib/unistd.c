@@ -21,6 +21,8 @@ _Static_assert(_SC_NPROCESSORS_ONLN == COWOS_SC_NPROCESSORS_ONLN, "_SC_NPROCESSO
 _Static_assert(_SC_PHYS_PAGES == COWOS_SC_PHYS_PAGES, "_SC_PHYS_PAGES");
 _Static_assert(_SC_AVPHYS_PAGES == COWOS_SC_AVPHYS_PAGES, "_SC_AVPHYS_PAGES");
 
+_Static_assert(SYS_vfork == 96, "user/lib/vfork.S calls system call 96");
+
 pid_t fork(void)
 {
     return (pid_t)sysret(syscall0(SYS_fork));
