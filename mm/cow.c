@@ -34,8 +34,15 @@ static struct {
 } stats;
 static bool trace;
 
+/* 4 KiB, page-aligned both: one rep movsq of 512 quadwords. */
+static inline void copy_page(void *dst, const void *src)
+{
+    uint64_t n = PAGE_SIZE / 8;
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
+}
+
 struct share {
-    struct vmspace *child;
+    struct vmspace *child, *parent;
     uint64_t pages;
 };
 
@@ -46,6 +53,15 @@ static int share_table(vaddr_t table_va, pte_t *parent_pt, int first, int last, 
 {
     struct share *sh = arg;
     pte_t *child_pt = NULL;
+    if (vmm_same_table(sh->child, sh->parent, table_va))
+        return 0; /* shared whole with this child already (fork=cow) */
+    if (vmm_table_shared(sh->parent, table_va)) {
+        /* shared with another process (an earlier fork): the COW marks below
+         * must not reach it, so the parent takes its own copy first */
+        if (vmm_unshare(sh->parent, table_va) < 0)
+            return -ENOMEM;
+        parent_pt = vmm_walk(sh->parent, table_va); /* &pt[0] of the copy */
+    }
     for (int i = first; i < last; i++) {
         pte_t pte = parent_pt[i];
         if (!pte_present(pte))
@@ -65,7 +81,7 @@ static int share_table(vaddr_t table_va, pte_t *parent_pt, int first, int last, 
 
 int cow_share(struct vmspace *child, struct vmspace *parent, vaddr_t start, vaddr_t end)
 {
-    struct share sh = {child, 0};
+    struct share sh = {child, parent, 0};
     int r = vmm_for_each_table_in(parent, start, end, share_table, &sh);
     stats.fork_pages_shared += sh.pages;
     return r;
@@ -78,9 +94,22 @@ int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
     return cow_share(child, parent, start, end);
 }
 
-int cow_fault(struct vmspace *vs, vaddr_t va)
+/* The cowtrace line, kept off the fault's fast path. */
+static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr_t now, uint32_t refs)
 {
-    pte_t *ptep = vmm_walk(vs, va);
+    struct proc *p = proc_current();
+    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
+           (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
+           refs == 1 ? "reused" : "copied");
+}
+
+int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
+{
+    if (!ptep) { /* not from the fault path: find the entry, in a table of our own */
+        ptep = vmm_walk_modify(vs, va);
+        if (!ptep && vmm_table_shared(vs, va))
+            return -ENOMEM;
+    }
     if (!ptep || !pte_present(*ptep) || !pte_cow(*ptep))
         return -EFAULT;
     paddr_t old = pte_addr(*ptep);
@@ -97,24 +126,25 @@ int cow_fault(struct vmspace *vs, vaddr_t va)
         if (!now)
             return -ENOMEM;
         uint64_t t0 = rdtsc();
-        memcpy(P2V(now), P2V(old), PAGE_SIZE);
+        copy_page(P2V(now), P2V(old));
         stats.copy_cycles += rdtsc() - t0;
         *ptep = pte_mkwrite(pte_make(now, pte_flags(*ptep)));
         pmm_decref(old);
         stats.copies++;
     }
     stats.faults++;
-    vmm_invalidate(vs, page_round_down(va));
-    if (trace) {
-        struct proc *p = proc_current();
-        printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
-               (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
-               refs == 1 ? "reused" : "copied");
-    }
+    /* Drop the stale read-only entry. vs is the running space but for
+     * vma_populate's faults on a fresh one, where this flush is merely idle. */
+    (void)vs;
+    invlpg(page_round_down(va));
+    if (trace)
+        trace_fault(va, old, now, refs);
     return 0;
 }
 
 void cow_count_fault_cycles(uint64_t cycles) { stats.fault_cycles += cycles; }
+
+uint64_t cow_fault_count(void) { return stats.faults; }
 
 void cow_count_fork(uint64_t pages_copied, uint64_t pt_pages)
 {
@@ -152,6 +182,8 @@ void cow_stats(struct cowos_memstat *out)
     out->shared_faults = v.shared_faults;
     out->fork_pages_shared_mapping = v.fork_pages_shared_mapping;
     out->areas = v.areas_now;
+    out->fork_tables_shared = v.fork_tables_shared;
+    vmm_table_stats(&out->tables_copied, &out->tables_reused, &out->fork_pages_deferred);
 }
 
 bool cow_set_trace(bool on)
@@ -166,6 +198,7 @@ long sys_memstat(long ubuf)
     struct cowos_memstat m;
     cow_stats(&m);
     m.fork_mode_copy = fork_is_eager();
+    m.fork_mode_page = fork_mode() == FORK_PAGES;
     return uaccess_copy_to_user((vaddr_t)ubuf, &m, sizeof(m));
 }
 

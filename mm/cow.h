@@ -29,10 +29,15 @@ int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
 /*
  * Resolve a write to the copy-on-write page at va in vs: the last sharer
  * (refcount 1) gets the frame back writable with no copy; any other sharer
- * gets a private copy of the 4 KiB. One call resolves it. Returns 0, -EFAULT
- * if va is not a copy-on-write page, or -ENOMEM with nothing changed.
+ * gets a private copy of the 4 KiB. One call resolves it. ptep is va's leaf
+ * entry when the caller has walked to it already (the fault path), else
+ * NULL. Returns 0, -EFAULT if va is not a copy-on-write page, or -ENOMEM
+ * with nothing changed.
  */
-int cow_fault(struct vmspace *vs, vaddr_t va);
+int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep);
+
+/* COW faults resolved since boot (the fault handler's cheap "was it one?"). */
+uint64_t cow_fault_count(void);
 
 /* Add the cycles one COW-resolving page fault took (the fault handler measures). */
 void cow_count_fault_cycles(uint64_t cycles);

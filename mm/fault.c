@@ -2,10 +2,14 @@
  * fault.c - the page-fault handler: decode the error code and CR2, ask the
  * area what the program is entitled to, resolve that, kill it for the rest.
  *
- * The routing, in order: no area (and no stack to grow into it) is SIGSEGV;
- * an area that forbids the access is SIGSEGV; a missing page is filled the
- * way its area says (mm/vma.c, vma_fill); a write to the zero frame gets a
- * fresh zeroed frame; a write to a copy-on-write page goes to mm/cow.c.
+ * The routing, in order (after the fast path for the commonest fault, a
+ * write to a COW page, which needs no area lookup): no area (and no stack
+ * to grow into it) is SIGSEGV;
+ * an area that forbids the access is SIGSEGV; a change to a page table
+ * shared since fork gives the process its own copy of the table first
+ * (mm/vmm.c, vmm_unshare); a missing page is filled the way its area says
+ * (mm/vma.c, vma_fill); a write to the zero frame gets a fresh zeroed frame;
+ * a write to a copy-on-write page goes to mm/cow.c.
  * A fault from ring 3 never reaches panic: it is resolved or the process
  * dies (SIGSEGV, or SIGBUS past the end of a mapped file). When memory runs
  * out, the OOM killer (mm/oom.c) frees some and the fault is resolved again;
@@ -28,32 +32,64 @@
 #include "proc/proc.h"
 #include "proc/signal.h"
 
-int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access)
+/* Everything but the fast path: ask the area. */
+static __attribute__((noinline)) int resolve_by_area(struct proc *p, vaddr_t va,
+                                                     enum vma_access access, pte_t *ptep,
+                                                     bool shared)
 {
-    if (!p || !p->vs || !p->areas || va >= USER_TOP)
+    if (!p->areas)
         return -EFAULT;
     struct vm_area *a = vma_find(p->areas, va);
     if (!a && !(a = vma_grow_stack(p->areas, va)))
         return -EFAULT;
     if (!vma_allows(a, access))
         return -EACCES;
-    pte_t *ptep = vmm_walk(p->vs, va);
-    if (!ptep || !pte_present(*ptep))
-        return vma_fill(p->areas, a, va, access == VMA_ACCESS_WRITE);
-    if (access == VMA_ACCESS_WRITE && !pte_writable(*ptep)) {
+    bool write = access == VMA_ACCESS_WRITE;
+    bool present = ptep && pte_present(*ptep);
+    if (present && (!write || (pte_writable(*ptep) && !shared)))
+        return 1; /* allowed as it is (reads never unshare a table) */
+    if (shared) {
+        /* A change to a table shared since fork: our own copy of it first
+         * (writable pages become copy-on-write in both copies). */
+        if (vmm_unshare(p->vs, va) < 0)
+            return -ENOMEM;
+        ptep = vmm_walk_user(p->vs, va, &shared);
+    }
+    if (!present)
+        return vma_fill(p->areas, a, va, write);
+    if (write && !pte_writable(*ptep)) {
         if (pte_addr(*ptep) == vma_zero_frame())
             return vma_fill(p->areas, a, va, true); /* first write after reads */
-        if (pte_cow(*ptep))
-            return cow_fault(p->vs, va);
+        if (pte_cow(*ptep)) {
+            int r = cow_fault(p->vs, va, ptep);
+            return r == 0 ? FAULT_COW : r;
+        }
         return -EACCES;
     }
-    return 1; /* allowed as it is */
+    return 0; /* the table was unshared; the page was writable already */
+}
+
+int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access)
+{
+    if (va >= USER_TOP || !p || !p->vs)
+        return -EFAULT;
+    bool shared;
+    pte_t *ptep = vmm_walk_user(p->vs, va, &shared); /* the one walk of the fast path */
+    /* The fast path, a write to a copy-on-write page: PTE_COW is only ever
+     * set in writable private areas (vma_protect drops it with PROT_WRITE),
+     * so the area need not be asked. */
+    if (access == VMA_ACCESS_WRITE && ptep && !shared &&
+        (*ptep & (PTE_P | PTE_COW)) == (PTE_P | PTE_COW)) {
+        int r = cow_fault(p->vs, va, ptep);
+        return r == 0 ? FAULT_COW : r;
+    }
+    return resolve_by_area(p, va, access, ptep, shared);
 }
 
 int fault_resolve(struct proc *p, vaddr_t va, bool write)
 {
     int r = fault_resolve_access(p, va, write ? VMA_ACCESS_WRITE : VMA_ACCESS_READ);
-    return r == -EACCES ? -EFAULT : r;
+    return r == -EACCES ? -EFAULT : r == FAULT_COW ? 0 : r;
 }
 
 /* One phrase for what went wrong, for the kill message. */
@@ -74,6 +110,17 @@ static const char *describe(uint64_t err, vaddr_t va, int r)
     return "page fault: protection violation";
 }
 
+/* The program gets the fault's signal, r says which and why: it dies, or
+ * (a handler that catches it) this returns and the handler runs next. */
+static __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r)
+{
+    if (r == -ENOMEM) {
+        proc_check_signals(); /* chosen by the OOM killer itself: its line said so */
+        proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
+    }
+    proc_kill_fault(r == -ENXIO ? SIGBUS : SIGSEGV, describe(err, va, r), va);
+}
+
 static void page_fault(struct trapframe *tf)
 {
     uint64_t t0 = rdtsc(); /* for the COW cost figures of make bench */
@@ -91,23 +138,15 @@ static void page_fault(struct trapframe *tf)
      * implicit supervisor access (QEMU reads an iretq frame that way, and
      * SMAP refuses it) or the like, and the program dies for it.
      */
-    pte_t *e = p && p->vs && va < USER_TOP ? vmm_walk(p->vs, va) : NULL;
-    bool cow_write = (err & (PF_P | PF_W)) == (PF_P | PF_W) && e && pte_cow(*e);
     int r;
     while ((r = fault_resolve_access(p, va, access)) == -ENOMEM && oom_reclaim(p))
         ;
-    if (r == 1)
-        r = -EACCES;
-    if (r == 0) {
-        if (cow_write)
-            cow_count_fault_cycles(rdtsc() - t0);
+    if (r == FAULT_COW) {
+        cow_count_fault_cycles(rdtsc() - t0); /* for make bench */
         return;
     }
-    if (r == -ENOMEM) {
-        proc_check_signals(); /* chosen by the OOM killer itself: its line said so */
-        proc_kill_fault(SIGKILL, "out of memory while resolving a page fault", va);
-    }
-    proc_kill_fault(r == -ENXIO ? SIGBUS : SIGSEGV, describe(err, va, r), va);
+    if (r != 0)
+        fault_kill(err, va, r == 1 ? -EACCES : r);
 }
 
 void fault_init(void) { trap_set_handler(T_PGFLT, page_fault); }

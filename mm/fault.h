@@ -33,8 +33,10 @@ void fault_init(void);
 int fault_resolve(struct proc *p, vaddr_t va, bool write);
 
 /* The routing itself, for any access (the fault handler passes instruction
- * fetches too): the same results, but -EACCES when an area forbids the
- * access and -EFAULT only when no area covers va. */
+ * fetches too): the same results, but FAULT_COW (2) when cow_fault resolved
+ * it (so the handler can time COW faults without asking again), -EACCES when
+ * an area forbids the access and -EFAULT only when no area covers va. */
+#define FAULT_COW 2
 int fault_resolve_access(struct proc *p, vaddr_t va, enum vma_access access) __attribute__((noinline));
 
 #endif

@@ -59,7 +59,9 @@ static bool dying(const struct proc *q) { return q->pending_signal != 0; }
 static bool candidate(const struct proc *q)
 {
     bool live = q->state == PROC_RUNNABLE || q->state == PROC_RUNNING || q->state == PROC_SLEEPING;
-    return live && q->vs && !dying(q);
+    /* A vfork child runs on its parent's memory and a vfork parent lends
+     * it: neither can give memory back until the child execs or exits. */
+    return live && q->vs && !dying(q) && !q->vfork_parent && !q->vfork_waiting;
 }
 
 struct proc *oom_choose_victim(struct proc *faulter)

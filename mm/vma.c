@@ -23,6 +23,7 @@
 #include "kernel/string.h"
 #include "kernel/x86.h"
 #include "mm/cow.h"
+#include "mm/fault.h"
 #include "mm/kheap.h"
 #include "mm/pagecache.h"
 #include "mm/pmm.h"
@@ -83,10 +84,16 @@ static int lower_bound(const struct vma_set *set, vaddr_t va)
     return lo;
 }
 
-struct vm_area *vma_find(const struct vma_set *set, vaddr_t va)
+struct vm_area *vma_find(struct vma_set *set, vaddr_t va)
 {
+    struct vm_area *a = set->last; /* faults come in runs within one area */
+    if (a && a->start <= va && va < a->end)
+        return a;
     int i = lower_bound(set, va);
-    return (i < set->count && set->areas[i]->start <= va) ? set->areas[i] : NULL;
+    a = (i < set->count && set->areas[i]->start <= va) ? set->areas[i] : NULL;
+    if (a)
+        set->last = a;
+    return a;
 }
 
 bool vma_range_free(const struct vma_set *set, vaddr_t start, vaddr_t end)
@@ -148,6 +155,7 @@ static void insert_at(struct vma_set *set, int i, struct vm_area *a)
 
 static void remove_at(struct vma_set *set, int i)
 {
+    set->last = NULL; /* the area removed may be the one remembered */
     memmove(&set->areas[i], &set->areas[i + 1], (size_t)(set->count - i - 1) * sizeof(void *));
     set->count--;
 }
@@ -308,7 +316,7 @@ int vma_protect(struct vma_set *set, vaddr_t start, vaddr_t end, uint32_t prot)
     for (int i = lower_bound(set, start); i < set->count && set->areas[i]->start < end; i++)
         if ((prot & VMA_WRITE) && !(set->areas[i]->flags & VMA_MAYWRITE))
             return -EACCES;
-    if (cut(set, start) < 0 || cut(set, end) < 0)
+    if (cut(set, start) < 0 || cut(set, end) < 0 || vmm_unshare_range(set->vs, start, end) < 0)
         return -ENOMEM;
     int i = lower_bound(set, start);
     int first = i;
@@ -425,6 +433,10 @@ static int fill_anon(struct vma_set *set, const struct vm_area *a, vaddr_t page,
     paddr_t pa = pmm_alloc(); /* zeroed */
     if (!pa)
         return -ENOMEM;
+    if (vmm_unshare(set->vs, page) < 0) {
+        pmm_decref(pa);
+        return -ENOMEM;
+    }
     pte_t *ptep = vmm_walk(set->vs, page);
     if (ptep && pte_present(*ptep)) {
         /* Replacing the zero frame: the first write to a page that was read. */
@@ -480,7 +492,8 @@ int vma_fill(struct vma_set *set, struct vm_area *a, vaddr_t va, bool write)
     r = map_frame(set, page, pa, f);
     if (r < 0 || !write)
         return r;
-    return cow_fault(set->vs, page); /* a write to a file page: this is where it is copied */
+    r = cow_fault(set->vs, page, NULL); /* a write to a file page: this is where it is copied */
+    return r == 0 ? FAULT_COW : r;
 }
 
 int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)
@@ -497,7 +510,7 @@ int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write)
         else if (write && pte_addr(*ptep) == zero_frame)
             r = vma_fill(set, a, va, true);
         else if (write && pte_cow(*ptep))
-            r = cow_fault(set->vs, va);
+            r = cow_fault(set->vs, va, NULL);
         if (r < 0)
             return r;
     }
@@ -528,10 +541,45 @@ static int share_table_shared(vaddr_t table_va, pte_t *pt, int first, int last, 
     return 0;
 }
 
-int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share_private, void *arg)
+/* Share whole tables: only where every area the 2 MiB touches is plain
+ * private (fork gives the child the same pages copy-on-write) and the table
+ * maps enough pages for sharing to beat the per-page path. */
+struct share_tables {
+    struct vma_set *child, *parent;
+    uint64_t tables;
+};
+
+static bool table_plain_private(const struct vma_set *set, vaddr_t table_va)
+{
+    vaddr_t end = table_va + HUGE_PAGE_SIZE;
+    for (int i = lower_bound(set, table_va); i < set->count && set->areas[i]->start < end; i++)
+        if (set->areas[i]->flags & (VMA_SHARED | VMA_DONTFORK | VMA_WIPEONFORK))
+            return false;
+    return true;
+}
+
+static int maybe_share_table(vaddr_t table_va, pte_t *pt, int first, int last, void *arg)
+{
+    struct share_tables *st = arg;
+    /* Enough pages to gain? Stop counting as soon as we know: fork must not
+     * touch all 512 entries of a table it shares (their number is counted
+     * when a table is copied, fork_pages_deferred). */
+    int present = 0;
+    for (int i = first; i < last && present < VMA_SHARE_TABLE_MIN; i++)
+        present += (int)(pt[i] & PTE_P); /* PTE_P is bit 0 */
+    if (present < VMA_SHARE_TABLE_MIN || !table_plain_private(st->parent, table_va))
+        return 0;
+    int r = vmm_share_table(st->child->vs, st->parent->vs, table_va);
+    if (r == 0)
+        st->tables++;
+    return r == -ENOENT ? 0 : r;
+}
+
+int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
+             vma_private_fn share_private, void *arg)
 {
     int r = 0;
-    for (int i = 0; i < parent->count && r == 0; i++) {
+    for (int i = 0; i < parent->count; i++) {
         const struct vm_area *a = parent->areas[i];
         if (a->flags & VMA_DONTFORK)
             continue;
@@ -544,8 +592,16 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share
         if (c->obj)
             pagecache_get(c->obj);
         insert_at(child, child->count, c);
-        if (a->flags & VMA_WIPEONFORK)
-            continue; /* the child's copy starts empty: zeros on demand */
+    }
+    if (share_tables) { /* whole tables first; share_private skips what they cover */
+        struct share_tables st = {child, parent, 0};
+        r = vmm_for_each_table_in(parent->vs, 0, USER_TOP, maybe_share_table, &st);
+        stats.fork_tables_shared += st.tables;
+    }
+    for (int i = 0; i < parent->count && r == 0; i++) {
+        const struct vm_area *a = parent->areas[i];
+        if (a->flags & (VMA_DONTFORK | VMA_WIPEONFORK))
+            continue; /* left out, or the child's copy starts empty: zeros on demand */
         if (a->flags & VMA_SHARED) {
             struct share_shared s = {child->vs, 0};
             r = vmm_for_each_table_in(parent->vs, a->start, a->end, share_table_shared, &s);
@@ -554,7 +610,8 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share
             r = share_private(child->vs, parent->vs, a->start, a->end, arg);
         }
     }
-    /* The parent may cache writable translations of pages now copy-on-write. */
+    /* The parent may cache writable translations of pages now copy-on-write
+     * (or reached through a directory entry now read-only). */
     if (vmm_is_active(parent->vs))
         write_cr3(read_cr3());
     return r;

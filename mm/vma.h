@@ -58,6 +58,7 @@ struct vma_set {
     struct vm_area **areas;
     int count, cap;
     bool lock_future;            /* mlockall(MCL_FUTURE): fill new mappings at once */
+    struct vm_area *last;        /* vma_find's last answer (NULL after any removal) */
 };
 
 /* What an access wants, for vma_allows and the fault path. */
@@ -71,6 +72,7 @@ struct vma_stats {
     uint64_t file_partial_fills;  /* private file pages cut short by an ELF bss tail */
     uint64_t shared_faults;       /* faults in MAP_SHARED areas */
     uint64_t fork_pages_shared_mapping; /* pages fork shared as MAP_SHARED (no COW, no copy) */
+    uint64_t fork_tables_shared;  /* last-level tables fork shared whole (fork=cow) */
     uint64_t areas_now;           /* areas in all processes right now */
 };
 
@@ -84,8 +86,9 @@ struct vma_set *vma_set_create(struct vmspace *vs);
  * pages themselves belong to the page tables (vmm_destroy drops them). */
 void vma_set_destroy(struct vma_set *set);
 
-/* The area containing va, or NULL. */
-struct vm_area *vma_find(const struct vma_set *set, vaddr_t va);
+/* The area containing va, or NULL. The last area found is remembered (a
+ * fault usually lands in the same area as the one before). */
+struct vm_area *vma_find(struct vma_set *set, vaddr_t va);
 /* True if every page of [start, end) belongs to some area. */
 bool vma_range_mapped(const struct vma_set *set, vaddr_t start, vaddr_t end);
 /* True if [start, end) touches no area. */
@@ -133,8 +136,8 @@ struct vm_area *vma_grow_stack(struct vma_set *set, vaddr_t va);
  * memory, a fresh zeroed frame for its first write, the object's frame for a
  * shared area, and for a private file area the page cache's frame mapped
  * copy-on-write (a write then copies it in cow_fault). a must contain va and
- * allow the access. Returns 0, -ENXIO (past the end of the file: SIGBUS),
- * -ENOMEM.
+ * allow the access. Returns 0 (or FAULT_COW when the write was resolved by
+ * cow_fault), -ENXIO (past the end of the file: SIGBUS), -ENOMEM.
  */
 int vma_fill(struct vma_set *set, struct vm_area *a, vaddr_t va, bool write);
 /* Fault in every page of [start, end) of set (exec's stack, MAP_POPULATE). */
@@ -143,13 +146,18 @@ int vma_populate(struct vma_set *set, vaddr_t start, vaddr_t end, bool write);
 /*
  * fork, per area: DONTFORK areas are left out, WIPEONFORK areas come empty,
  * shared areas map the same frames writable in both, and private areas go to
- * share_private (cow_share, or the eager copy of fork=copy). child must be
- * empty. Returns 0 or -ENOMEM (destroy the child's set and space then).
+ * share_private (cow_share, or the eager copy of fork=copy). With
+ * share_tables, every last-level table whose 2 MiB holds only plain private
+ * areas and at least VMA_SHARE_TABLE_MIN pages is shared whole first
+ * (vmm_share_table: constant work per table), and share_private leaves those
+ * tables alone. child must be empty. Returns 0 or -ENOMEM (destroy the
+ * child's set and space then).
  */
+#define VMA_SHARE_TABLE_MIN 32
 typedef int (*vma_private_fn)(struct vmspace *child, struct vmspace *parent, vaddr_t start,
                               vaddr_t end, void *arg);
-int vma_fork(struct vma_set *child, struct vma_set *parent, vma_private_fn share_private,
-             void *arg);
+int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
+             vma_private_fn share_private, void *arg);
 
 /* The PTE flags a page of a gets (before copy-on-write is applied). */
 uint64_t vma_pte_flags(const struct vm_area *a);

@@ -8,6 +8,16 @@
  * mappings made later are visible everywhere. User-half tables are freed as
  * soon as they hold no entries. Frames behind leaf entries are reference-
  * counted by their mappers (see vmm.h); this file never copies them.
+ *
+ * Shared page tables (fork in constant time): a last-level table may be
+ * shared by several address spaces after fork. Its frame's reference count
+ * says by how many; each sharer's directory entry to it is read-only (no
+ * PTE_W), so no write can go through it, and the frames it maps hold one
+ * reference for the table, not one per sharer (the deferred references).
+ * Anything that would change a shared table first gives the changing space
+ * its own copy (unshare): 512 entries copied, each present frame's count up,
+ * and writable pages made copy-on-write in both copies, since two tables
+ * now map them. The last sharer just gets its entry writable back.
  */
 #include "mm/vmm.h"
 #include "kernel/bootinfo.h"
@@ -46,8 +56,126 @@ static paddr_t alloc_table(struct vmspace *vs)
 static void free_table(struct vmspace *vs, paddr_t pa)
 {
     vs->pt_pages--;
-    pt_pages_in_use--;
+    if (pmm_refcount(pa) == 1)
+        pt_pages_in_use--; /* a shared table stays for its other sharers */
     pmm_decref(pa);
+}
+
+static uint64_t tables_copied, tables_reused, pages_deferred;
+
+/* A user directory entry without PTE_W points at a shared last-level table. */
+static bool pde_shared(pte_t pde) { return pte_present(pde) && !(pde & PTE_W) && !(pde & PTE_PS); }
+
+/* The directory entry (level 2) for user address va, or NULL if a table
+ * above it is missing. */
+static pte_t *pde_of(struct vmspace *vs, vaddr_t va)
+{
+    pte_t *pml4e = &table_at(vs->pml4)[PML4_INDEX(va)];
+    if (!pte_present(*pml4e))
+        return NULL;
+    pte_t *pdpte = &table_at(pte_addr(*pml4e))[PDPT_INDEX(va)];
+    if (!pte_present(*pdpte) || (*pdpte & PTE_PS))
+        return NULL;
+    return &table_at(pte_addr(*pdpte))[PD_INDEX(va)];
+}
+
+/* Give vs its own copy of the shared table *pde points at (see the top of
+ * the file). Returns 0 or -ENOMEM (nothing changed). */
+static int unshare(struct vmspace *vs, pte_t *pde, vaddr_t va)
+{
+    paddr_t old = pte_addr(*pde);
+    if (pmm_refcount(old) == 1) {
+        *pde |= PTE_W; /* the last sharer: the table is ours alone again */
+        tables_reused++;
+    } else {
+        paddr_t copy = pmm_alloc_uninit(); /* all 512 entries are written below */
+        if (!copy)
+            return -ENOMEM;
+        pt_pages_in_use++;
+        pte_t *from = table_at(old), *to = table_at(copy);
+        for (int i = 0; i < 512; i++) {
+            pte_t e = from[i];
+            if (pte_present(e)) {
+                if (pte_writable(e) || pte_cow(e))
+                    from[i] = e = pte_mkcow(e); /* two tables map the frame now */
+                pmm_incref(pte_addr(e));
+                pages_deferred++; /* the reference fork did not take, taken now */
+            }
+            to[i] = e & ~(PTE_A | PTE_D);
+        }
+        *pde = pte_make(copy, TABLE_FLAGS);
+        pmm_decref(old); /* our share of it; vs->pt_pages is unchanged */
+        tables_copied++;
+    }
+    if (vmm_is_active(vs))
+        write_cr3(read_cr3()); /* the whole 2 MiB may be cached through the old entry */
+    (void)va;
+    return 0;
+}
+
+int vmm_unshare(struct vmspace *vs, vaddr_t va)
+{
+    pte_t *pde = pde_of(vs, va);
+    if (!pde || !pde_shared(*pde) || va >= USER_TOP)
+        return 0;
+    return unshare(vs, pde, va);
+}
+
+int vmm_unshare_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
+{
+    for (vaddr_t va = start & ~(HUGE_PAGE_SIZE - 1); va < end && va < USER_TOP; va += HUGE_PAGE_SIZE) {
+        int r = vmm_unshare(vs, va);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+bool vmm_table_shared(struct vmspace *vs, vaddr_t va)
+{
+    pte_t *pde = va < USER_TOP ? pde_of(vs, va) : NULL;
+    return pde && pde_shared(*pde);
+}
+
+bool vmm_same_table(struct vmspace *a, struct vmspace *b, vaddr_t va)
+{
+    pte_t *x = pde_of(a, va), *y = pde_of(b, va);
+    return x && y && pte_present(*x) && pte_present(*y) && pte_addr(*x) == pte_addr(*y);
+}
+
+int vmm_share_table(struct vmspace *child, struct vmspace *parent, vaddr_t va)
+{
+    va &= ~(HUGE_PAGE_SIZE - 1);
+    pte_t *ppde = pde_of(parent, va);
+    if (!ppde || !pte_present(*ppde) || (*ppde & PTE_PS))
+        return -ENOENT;
+    /* The child's path down to its directory (PDPT and PD), made if missing. */
+    pte_t *e = &table_at(child->pml4)[PML4_INDEX(va)];
+    for (int level = 0; level < 2; level++) {
+        if (!pte_present(*e)) {
+            paddr_t t = alloc_table(child);
+            if (!t)
+                return -ENOMEM;
+            *e = pte_make(t, TABLE_FLAGS);
+        }
+        e = &table_at(pte_addr(*e))[level == 0 ? PDPT_INDEX(va) : PD_INDEX(va)];
+    }
+    pte_t *cpde = e;
+    if (pte_present(*cpde))
+        return -EEXIST; /* the child has a table there already */
+    paddr_t pt = pte_addr(*ppde);
+    pmm_incref(pt);
+    child->pt_pages++;
+    *ppde &= ~PTE_W;
+    *cpde = pte_make(pt, TABLE_FLAGS & ~PTE_W);
+    return 0;
+}
+
+void vmm_table_stats(uint64_t *copied, uint64_t *reused, uint64_t *deferred)
+{
+    *copied = tables_copied;
+    *reused = tables_reused;
+    *deferred = pages_deferred;
 }
 
 static bool is_user(vaddr_t va) { return va < USER_TOP; }
@@ -57,7 +185,7 @@ static bool is_user(vaddr_t va) { return va < USER_TOP; }
  * without, NULL is returned at the first missing one. A 2 MiB or 1 GiB page
  * (PTE_PS) on the way also yields NULL: only 4 KiB leaves are handled here.
  */
-static pte_t *walk(struct vmspace *vs, vaddr_t va, bool create)
+static pte_t *walk(struct vmspace *vs, vaddr_t va, bool create, bool modify)
 {
     static const int shifts[3] = {39, 30, 21};
     pte_t *table = table_at(vs->pml4);
@@ -73,14 +201,19 @@ static pte_t *walk(struct vmspace *vs, vaddr_t va, bool create)
             *ptep = pte_make(pa, flags);
         } else if (*ptep & PTE_PS) {
             return NULL;
+        } else if (level == 2 && (create || modify) && is_user(va) && pde_shared(*ptep) &&
+                   unshare(vs, ptep, va) < 0) {
+            return NULL; /* the caller wants to change the table: its own copy first */
         }
         table = table_at(pte_addr(*ptep));
     }
     return &table[PT_INDEX(va)];
 }
 
-pte_t *vmm_walk(struct vmspace *vs, vaddr_t va) { return walk(vs, va, false); }
-pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va) { return walk(vs, va, true); }
+pte_t *vmm_walk(struct vmspace *vs, vaddr_t va) { return walk(vs, va, false, false); }
+
+pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va) { return walk(vs, va, true, true); }
+pte_t *vmm_walk_modify(struct vmspace *vs, vaddr_t va) { return walk(vs, va, false, true); }
 
 bool vmm_is_active(const struct vmspace *vs) { return (read_cr3() & PTE_ADDR_MASK) == vs->pml4; }
 
@@ -133,7 +266,7 @@ int vmm_map(struct vmspace *vs, vaddr_t va, paddr_t pa, uint64_t flags)
     pte_t *ptep = vmm_walk(vs, va);
     if (ptep && pte_present(*ptep))
         return -EEXIST;
-    if (!ptep) {
+    if (!ptep || vmm_table_shared(vs, va)) {
         ptep = vmm_walk_alloc(vs, va);
         if (!ptep) {
             prune(vs, va); /* give back the tables made on the way */
@@ -146,7 +279,7 @@ int vmm_map(struct vmspace *vs, vaddr_t va, paddr_t pa, uint64_t flags)
 
 int vmm_unmap(struct vmspace *vs, vaddr_t va)
 {
-    pte_t *ptep = vmm_walk(vs, va);
+    pte_t *ptep = vmm_walk_modify(vs, va);
     if (!ptep || !pte_present(*ptep))
         return -ENOENT;
     paddr_t pa = pte_addr(*ptep);
@@ -160,7 +293,7 @@ int vmm_unmap(struct vmspace *vs, vaddr_t va)
 
 int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags)
 {
-    pte_t *ptep = vmm_walk(vs, va);
+    pte_t *ptep = vmm_walk_modify(vs, va);
     if (!ptep || !pte_present(*ptep))
         return -ENOENT;
     *ptep = pte_make(pte_addr(*ptep), flags | PTE_P);
@@ -203,6 +336,10 @@ struct vmspace *vmm_create(void)
 static void destroy_table(struct vmspace *vs, paddr_t table_pa, int level)
 {
     pte_t *t = table_at(table_pa);
+    if (level == 1 && pmm_refcount(table_pa) > 1) {
+        free_table(vs, table_pa); /* shared: its frames stay with the other sharers */
+        return;
+    }
     for (int i = 0; i < 512; i++) {
         if (!pte_present(t[i]))
             continue;
@@ -342,6 +479,22 @@ static int unmap_in_table(vaddr_t table_va, pte_t *pt, int first, int last, void
 
 uint64_t vmm_unmap_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
 {
+    /* Shared tables: one the range covers whole is just dropped (its frames
+     * stay with the other sharers); one it cuts is unshared first. If that
+     * finds no memory the pages stay mapped, which only wastes them. */
+    for (vaddr_t va = start & ~(HUGE_PAGE_SIZE - 1); va < end && va < USER_TOP; va += HUGE_PAGE_SIZE) {
+        pte_t *pde = pde_of(vs, va);
+        if (!pde || !pde_shared(*pde))
+            continue;
+        if (va >= start && va + HUGE_PAGE_SIZE <= end && pmm_refcount(pte_addr(*pde)) > 1) {
+            paddr_t pt = pte_addr(*pde);
+            *pde = 0;
+            free_table(vs, pt);
+            prune(vs, va);
+        } else {
+            unshare(vs, pde, va);
+        }
+    }
     struct unmap_range u = {vs, 0};
     vmm_for_each_table_in(vs, start, end, unmap_in_table, &u);
     if (u.pages >= 32 && vmm_is_active(vs))

@@ -10,12 +10,14 @@
 #define MM_VMM_H
 
 #include "kernel/types.h"
+#include "mm/memlayout.h"
+#include "mm/pte.h"
 
 struct boot_info;
 
 struct vmspace {
     paddr_t pml4;      /* physical address of the top-level table */
-    uint64_t pt_pages; /* page-table pages this space owns, PML4 included */
+    uint64_t pt_pages; /* page-table pages this space uses, PML4 included (shared ones too) */
 };
 
 /* Build the kernel's own tables (direct map of all RAM, image with per-section
@@ -38,8 +40,50 @@ bool vmm_is_active(const struct vmspace *vs);
 
 /* The leaf entry for va, or NULL if an intermediate table is missing. */
 pte_t *vmm_walk(struct vmspace *vs, vaddr_t va);
-/* The leaf entry for va, creating missing tables; NULL when out of memory. */
+/* The fault path's one walk, inline: the leaf entry for user address va
+ * (NULL if a table is missing), and in *shared whether its table is shared
+ * (fork=cow). The user half has no large pages. */
+static inline pte_t *vmm_walk_user(struct vmspace *vs, vaddr_t va, bool *shared)
+{
+    *shared = false;
+    pte_t e = ((const pte_t *)P2V(vs->pml4))[PML4_INDEX(va)];
+    if (!pte_present(e))
+        return NULL;
+    e = ((const pte_t *)P2V(pte_addr(e)))[PDPT_INDEX(va)];
+    if (!pte_present(e))
+        return NULL;
+    e = ((const pte_t *)P2V(pte_addr(e)))[PD_INDEX(va)];
+    if (!pte_present(e))
+        return NULL;
+    *shared = !(e & PTE_W);
+    return &((pte_t *)P2V(pte_addr(e)))[PT_INDEX(va)];
+}
+/* The leaf entry for va, creating missing tables; NULL when out of memory.
+ * A shared last-level table on the way is unshared first (see below). */
 pte_t *vmm_walk_alloc(struct vmspace *vs, vaddr_t va);
+/* The leaf entry for va, to change it: like vmm_walk, but a shared table on
+ * the way is unshared first. NULL if a table is missing or memory ran out. */
+pte_t *vmm_walk_modify(struct vmspace *vs, vaddr_t va);
+
+/*
+ * Shared last-level tables (fork=table). vmm_share_table makes child use
+ * parent's table for the 2 MiB holding va: the table's count goes up, both
+ * directory entries become read-only, and the frames it maps get no extra
+ * reference (deferred until someone unshares). Returns 0, -ENOENT (parent
+ * has no table there) or -ENOMEM. vmm_unshare gives vs its own copy of a
+ * shared table (writable pages become copy-on-write in both copies), or
+ * just its write permission back when vs is the last sharer; 0 or -ENOMEM.
+ */
+int vmm_share_table(struct vmspace *child, struct vmspace *parent, vaddr_t va);
+int vmm_unshare(struct vmspace *vs, vaddr_t va);
+int vmm_unshare_range(struct vmspace *vs, vaddr_t start, vaddr_t end);
+/* Is the table for va shared (read-only directory entry)? Do a and b use
+ * the very same table for va? */
+bool vmm_table_shared(struct vmspace *vs, vaddr_t va);
+bool vmm_same_table(struct vmspace *a, struct vmspace *b, vaddr_t va);
+/* Since boot: tables unshared by copying, and by finding the last sharer;
+ * and the references the copies took for the pages fork had not counted. */
+void vmm_table_stats(uint64_t *copied, uint64_t *reused, uint64_t *deferred);
 
 /*
  * Map the page at va to frame pa with flags (PTE_P is added). The mapping

@@ -3,10 +3,13 @@
  * and session are those of the caller.
  *
  * The child gets the parent's areas, decided one area at a time
- * (mm/vma.c, vma_fork): private areas share the parent's frames
- * copy-on-write (mm/cow.c), or, when booted with fork=copy, get a copy of
- * every page (an eager copy, for comparison); MAP_SHARED areas map the same
- * frames in both. Failure at any step undoes everything:
+ * (mm/vma.c, vma_fork): MAP_SHARED areas map the same frames in both;
+ * private areas are shared copy-on-write in one of three modes (boot option
+ * fork=): `cow` (the default) shares whole page tables where it can, so fork
+ * costs about the same at any size and the tables are copied on the first
+ * write into their 2 MiB; `page` shares page by page (cow_share: each PTE
+ * made COW, each frame's count up); `copy` copies every page at once (an
+ * eager copy, for comparison). Failure at any step undoes everything:
  * the child's slot, stack, page tables and frame references are given back.
  */
 #include "proc/fork.h"
@@ -25,15 +28,22 @@
 #include "proc/proc.h"
 #include "proc/signal.h"
 
-static bool eager;
+static enum fork_mode mode = FORK_TABLES;
+static uint64_t vfork_count;
 
 void fork_init(void)
 {
-    char mode[16];
-    eager = cmdline_value("fork", mode, sizeof(mode)) && strcmp(mode, "copy") == 0;
+    char word[16];
+    if (!cmdline_value("fork", word, sizeof(word)))
+        return;
+    if (strcmp(word, "copy") == 0)
+        mode = FORK_COPY;
+    else if (strcmp(word, "page") == 0)
+        mode = FORK_PAGES;
 }
 
-bool fork_is_eager(void) { return eager; }
+enum fork_mode fork_mode(void) { return mode; }
+bool fork_is_eager(void) { return mode == FORK_COPY; }
 
 struct eager_copy {
     struct vmspace *dst;
@@ -84,6 +94,26 @@ static int copy_area(struct vmspace *child, struct vmspace *parent, vaddr_t star
     return r;
 }
 
+/* Everything but memory: open files, registers (fork returns 0 in the
+ * child), FPU state, name, parent, session and group, the break. Then the
+ * child may run. */
+static void become_child_of(struct proc *child, struct proc *parent)
+{
+    file_copy_table(child, parent);
+    *child->tf = *parent->tf;
+    child->tf->rax = 0;
+    cpu_fxsave(parent->fpu); /* the FPU holds the parent's live user state */
+    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
+    strlcpy(child->name, parent->name, sizeof(child->name));
+    child->parent = parent;
+    child->sid = parent->sid;
+    child->pgid = parent->pgid;
+    signal_fork(child, parent); /* actions and mask inherited, nothing pending */
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    child->state = PROC_RUNNABLE;
+}
+
 long sys_fork(void)
 {
     struct proc *parent = proc_current();
@@ -95,27 +125,55 @@ long sys_fork(void)
     if (child->vs)
         child->areas = vma_set_create(child->vs);
     uint64_t copied = 0;
+    struct vma_stats before, after;
+    vma_get_stats(&before);
     int r = -ENOMEM;
     if (child->areas) /* per area: left out, emptied, shared, or private (COW or copied) */
-        r = eager ? vma_fork(child->areas, parent->areas, copy_area, &copied)
-                  : vma_fork(child->areas, parent->areas, cow_share_area, NULL);
+        r = mode == FORK_COPY ? vma_fork(child->areas, parent->areas, false, copy_area, &copied)
+                              : vma_fork(child->areas, parent->areas, mode == FORK_TABLES,
+                                         cow_share_area, NULL);
     if (r < 0) {
         proc_free_unstarted(child); /* destroys the partial copy or share too */
         return -ENOMEM;
     }
-    cow_count_fork(copied, child->vs->pt_pages);
-    file_copy_table(child, parent);
-    *child->tf = *parent->tf;
-    child->tf->rax = 0; /* fork returns 0 in the child */
-    cpu_fxsave(parent->fpu); /* the FPU holds the parent's live user state */
-    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
-    strlcpy(child->name, parent->name, sizeof(child->name));
-    child->parent = parent;
-    child->sid = parent->sid;
-    child->pgid = parent->pgid;
-    signal_fork(child, parent); /* actions and mask inherited, nothing pending */
-    child->brk_start = parent->brk_start;
-    child->brk = parent->brk;
-    child->state = PROC_RUNNABLE;
+    /* Page-table pages made for the child: its tables but those it shares. */
+    vma_get_stats(&after);
+    cow_count_fork(copied, child->vs->pt_pages - (after.fork_tables_shared - before.fork_tables_shared));
+    become_child_of(child, parent);
     return child->pid;
 }
+
+void fork_vfork_release(struct proc *child)
+{
+    struct proc *parent = child->vfork_parent;
+    child->vfork_parent = NULL;
+    child->vs = NULL;
+    child->areas = NULL;
+    vfork_count++;
+    proc_wakeup(child); /* the parent sleeps on its child */
+    (void)parent;
+}
+
+long sys_vfork(void)
+{
+    struct proc *parent = proc_current();
+    int err = 0;
+    struct proc *child = proc_alloc(&err);
+    if (!child)
+        return err;
+    /* Nothing is copied or shared copy-on-write: the child runs on the
+     * parent's very page tables and areas until it execs or exits. */
+    child->vs = parent->vs;
+    child->areas = parent->areas;
+    child->vfork_parent = parent;
+    become_child_of(child, parent);
+    /* The parent may not run (or die: its memory is in use) until the child
+     * gives the memory back; signals wait until then, as on Linux. */
+    parent->vfork_waiting = true;
+    while (child->vfork_parent == parent)
+        proc_sleep(child);
+    parent->vfork_waiting = false;
+    return child->pid;
+}
+
+uint64_t fork_vfork_count(void) { return vfork_count; }

@@ -32,6 +32,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/exec.h"
+#include "proc/fork.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
 
@@ -57,8 +58,6 @@ void proc_init(void)
     cpu_fpu_init();
     cpu_fxsave(pristine_fpu);
 }
-
-struct proc *proc_current(void) { return cpu0.current; }
 
 void proc_fpu_reset(struct proc *p)
 {
@@ -221,6 +220,10 @@ __noreturn void proc_exit(int status)
     if (p == init_proc)
         init_exited(status);
     file_close_all(p);
+    if (p->vfork_parent) {
+        vmm_activate(vmm_kernel_space());
+        fork_vfork_release(p); /* the memory was the parent's: give it back, wake it */
+    }
     if (p->vs) {
         vmm_activate(vmm_kernel_space()); /* never destroy the tables we run on */
         vmm_destroy(p->vs);

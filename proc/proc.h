@@ -11,6 +11,7 @@
 #define PROC_PROC_H
 
 #include "kernel/signum.h"
+#include "kernel/cpu.h"
 #include "kernel/types.h"
 
 #define NPROC 64           /* processes at once, pid 1 (init) included */
@@ -22,6 +23,7 @@ struct trapframe;
 struct vmspace;
 struct vma_set;
 struct file;
+struct inode;
 
 enum proc_state {
     PROC_UNUSED,   /* free slot */
@@ -41,6 +43,8 @@ struct proc {
 
     struct vmspace *vs;        /* user page tables; NULL once exited */
     struct vma_set *areas;     /* user memory areas (mm/vma.h), governing vs; NULL once exited */
+    struct proc *vfork_parent; /* set while a vfork child runs on its parent's vs and areas */
+    bool vfork_waiting;        /* a vfork parent, asleep until its child execs or exits */
     vaddr_t brk_start, brk;    /* heap: the area "[heap]" is [brk_start, page_round_up(brk)) */
 
     vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
@@ -74,6 +78,8 @@ struct proc {
 
     struct file *files[NOFILE];
     uint8_t fd_flags[NOFILE];  /* per descriptor: FD_CLOEXEC (kernel/file.c owns both) */
+    struct inode *cwd;         /* working directory (a reference; NULL = the root) */
+    uint32_t umask;            /* file creation mask (kernel/file.c copies it on fork) */
     uint8_t fpu[512] __aligned(16); /* FXSAVE image of the user's x87/SSE state */
 };
 
@@ -88,7 +94,7 @@ struct proc {
 /* Set up the process table (and the pristine FPU image new processes start with). */
 void proc_init(void);
 /* The process running now, or NULL in the scheduler / during boot. */
-struct proc *proc_current(void);
+static inline struct proc *proc_current(void) { return cpu0.current; }
 /* Look up a live (non-UNUSED) process by pid; NULL if none. */
 struct proc *proc_find(int pid);
 /* The table, for iteration by the scheduler, ps-like tools and tests. */

@@ -129,8 +129,8 @@ grubcfg() {
 
 check_fork() {
     case ${COWOS_FORK:-} in
-    "" | cow | copy) ;;
-    *) fail "FORK=$COWOS_FORK: unknown fork mode; valid: FORK=cow (copy-on-write, the default) or FORK=copy (fork copies every page at once)" ;;
+    "" | cow | page | copy) ;;
+    *) fail "FORK=$COWOS_FORK: unknown fork mode; valid: FORK=cow (copy-on-write sharing whole page tables, the default), FORK=page (copy-on-write page by page) or FORK=copy (fork copies every page at once)" ;;
     esac
     case ${COWOS_COWTRACE:-} in
     "" | 1) ;;

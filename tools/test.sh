@@ -161,7 +161,7 @@ if [ -n "${REFUSE_BUILD:-}" ]; then
     grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
         { echo "# no list of the programs in /bin in $b/refuse-init.log"; echo "not ok $((p + f + 1)) boot_lists_programs_for_missing_init"; f=$((f + 1)); }
     refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
-        'unknown fork= value "COPY"; valid: fork=cow\|copy'
+        'unknown fork= value "COPY"; valid: fork=cow\|page\|copy'
     refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-smallmem.iso" "$b/refuse-memory.log" \
         'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 5M
 fi

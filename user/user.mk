@@ -35,7 +35,9 @@ USER_DEFS := -D__cowos__=1 -U__linux__ -U__linux -Ulinux -U__gnu_linux__
 # loop cannot be turned into a call to memset.
 USER_CFLAGS := $(USER_TARGET) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-nostdinc -isystem user/include $(USER_DEFS) \
-	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-common -MMD -MP
+	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-common -MD -MP
+# (-MD, not -MMD: the headers come through -isystem, and a program must be
+# rebuilt when one changes, kernel/sysnum.h's structures above all.)
 # Programs in user/bin stop at a warning too, unless USER_WERROR is emptied
 # (make USER_WERROR=): then they are shown and the build goes on. The library
 # and the tests always keep -Werror.
@@ -52,6 +54,8 @@ USER_LIBGCC := $(if $(USER_IS_CLANG),,$(wildcard $(shell $(CC) -print-libgcc-fil
 
 USER_B := $(B)/user
 USER_LIB_OBJS := $(patsubst user/lib/%.c,$(USER_B)/lib/%.o,$(wildcard user/lib/*.c))
+# Library routines in assembly (all but crt0, which is linked first on its own).
+USER_LIB_ASM_OBJS := $(patsubst user/lib/%.S,$(USER_B)/lib/%.o,$(filter-out user/lib/crt0.S,$(wildcard user/lib/*.S)))
 USER_CRT0 := $(USER_B)/lib/crt0.o
 USER_LIBC := $(USER_B)/lib/libc.a
 USER_PROG_OBJS := $(patsubst user/bin/%.c,$(USER_B)/bin/%.o,$(wildcard user/bin/*.c))
@@ -82,12 +86,12 @@ $(USER_LIB_OBJS): $(USER_B)/lib/%.o: user/lib/%.c $(USER_FLAGS_FILE)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(USER_LIB_CFLAGS) -c $< -o $@
 
-$(USER_CRT0): $(USER_B)/lib/%.o: user/lib/%.S $(USER_FLAGS_FILE)
+$(USER_CRT0) $(USER_LIB_ASM_OBJS): $(USER_B)/lib/%.o: user/lib/%.S $(USER_FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
 
-$(USER_LIBC): $(USER_LIB_OBJS)
+$(USER_LIBC): $(USER_LIB_OBJS) $(USER_LIB_ASM_OBJS)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(USER_AR) rcs $@ $^

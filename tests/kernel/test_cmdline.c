@@ -88,7 +88,7 @@ KTEST(cmdline_too_many_arguments_or_too_long_is_refused)
 
 KTEST(cmdline_unknown_values_are_refused_naming_the_valid_ones)
 {
-    EXPECT_TRUE(refused_with("fork=COPY", "valid: fork=cow|copy"));
+    EXPECT_TRUE(refused_with("fork=COPY", "valid: fork=cow|page|copy"));
     EXPECT_TRUE(refused_with("fork=eager", "unknown fork= value \"eager\""));
     EXPECT_TRUE(refused_with("crash=oops", "crash=pagefault|stackoverflow"));
     EXPECT_TRUE(refused_with("fork", "needs a value"));

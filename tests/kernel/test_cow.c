@@ -81,7 +81,7 @@ KTEST(cow_fault_copies_when_shared_then_reuses_at_count_one)
 
     /* The child writes: count 2, so it gets a private copy. */
     uint64_t free0 = pmm_free_count();
-    EXPECT_EQ(0, cow_fault(child, DATA_VA + 123));
+    EXPECT_EQ(0, cow_fault(child, DATA_VA + 123, NULL));
     paddr_t copy = pte_addr(pte_at(child, DATA_VA));
     EXPECT_NE(shared, copy);
     EXPECT_EQ(free0 - 1, pmm_free_count());                         /* exactly one frame */
@@ -96,7 +96,7 @@ KTEST(cow_fault_copies_when_shared_then_reuses_at_count_one)
     EXPECT_EQ(s0.cow_reuses, s1.cow_reuses);
 
     /* The parent writes: now the last sharer, so no copy, same frame. */
-    EXPECT_EQ(0, cow_fault(parent, DATA_VA));
+    EXPECT_EQ(0, cow_fault(parent, DATA_VA, NULL));
     EXPECT_EQ(shared, pte_addr(pte_at(parent, DATA_VA)));
     EXPECT_EQ(free0 - 1, pmm_free_count());
     EXPECT_EQ(PTE_W, pte_at(parent, DATA_VA) & (PTE_W | PTE_COW));
@@ -120,7 +120,7 @@ KTEST(cow_refork_keeps_pages_cow)
     EXPECT_EQ(PTE_COW, pte_at(c, DATA_VA) & (PTE_W | PTE_COW));
     EXPECT_EQ(PTE_COW, pte_at(b, DATA_VA) & (PTE_W | PTE_COW));
     /* one write in the middle generation: 3 -> 2 sharers of the old frame */
-    EXPECT_EQ(0, cow_fault(b, DATA_VA));
+    EXPECT_EQ(0, cow_fault(b, DATA_VA, NULL));
     EXPECT_EQ(2, pmm_refcount(frame));
     vmm_destroy(c);
     EXPECT_EQ(1, pmm_refcount(frame)); /* exit drops its reference */
@@ -136,7 +136,7 @@ KTEST(cow_fault_out_of_memory_changes_nothing)
     paddr_t frame = pte_addr(before);
     uint64_t free0 = pmm_free_count();
     pmm_fail_after(0);
-    int r = cow_fault(child, DATA_VA);
+    int r = cow_fault(child, DATA_VA, NULL);
     pmm_fail_after(-1);
     EXPECT_EQ(-ENOMEM, r);
     EXPECT_EQ(before, pte_at(child, DATA_VA));
@@ -149,9 +149,9 @@ KTEST(cow_fault_out_of_memory_changes_nothing)
 KTEST(cow_fault_refuses_pages_that_are_not_cow)
 {
     struct vmspace *vs = make_space();
-    EXPECT_EQ(-EFAULT, cow_fault(vs, TEXT_VA));            /* read-only text */
-    EXPECT_EQ(-EFAULT, cow_fault(vs, DATA_VA));            /* plainly writable */
-    EXPECT_EQ(-EFAULT, cow_fault(vs, DATA_VA + 8 * PAGE_SIZE)); /* unmapped */
+    EXPECT_EQ(-EFAULT, cow_fault(vs, TEXT_VA, NULL));            /* read-only text */
+    EXPECT_EQ(-EFAULT, cow_fault(vs, DATA_VA, NULL));            /* plainly writable */
+    EXPECT_EQ(-EFAULT, cow_fault(vs, DATA_VA + 8 * PAGE_SIZE, NULL)); /* unmapped */
     vmm_destroy(vs);
 }
 

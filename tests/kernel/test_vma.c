@@ -6,6 +6,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/string.h"
 #include "mm/cow.h"
 #include "mm/memlayout.h"
@@ -124,7 +125,7 @@ KTEST(vma_shared_object_is_one_frame_for_every_mapper_and_fork)
     EXPECT_EQ(0, vmm_translate(set->vs, A, &pa, &flags));
     EXPECT_EQ(2, pmm_refcount(pa)); /* the object and the mapping */
     EXPECT_TRUE((flags & PTE_W) && !(flags & PTE_COW));
-    EXPECT_EQ(0, vma_fork(child, set, cow_share_area, NULL));
+    EXPECT_EQ(0, vma_fork(child, set, false, cow_share_area, NULL));
     EXPECT_EQ(0, vmm_translate(child->vs, A, &cpa, &flags));
     EXPECT_EQ(pa, cpa);
     EXPECT_EQ(3, pmm_refcount(pa));
@@ -143,7 +144,7 @@ KTEST(vma_fork_leaves_out_dontfork_and_empties_wipeonfork)
     for (int i = 0; i < 3; i++)
         EXPECT_EQ(0, vma_fill(set, vma_find(set, A + (vaddr_t)(2 * i) * PAGE_SIZE),
                               A + (vaddr_t)(2 * i) * PAGE_SIZE, true));
-    EXPECT_EQ(0, vma_fork(child, set, cow_share_area, NULL));
+    EXPECT_EQ(0, vma_fork(child, set, false, cow_share_area, NULL));
     EXPECT_EQ(2, child->count);
     EXPECT_TRUE(vma_find(child, A) == NULL);
     EXPECT_EQ(-ENOENT, vmm_translate(child->vs, A + 2 * PAGE_SIZE, NULL, NULL)); /* empty */
@@ -158,8 +159,11 @@ KTEST(vma_private_file_page_is_copied_on_write_never_changed)
 {
     const struct initrd_node *file;
     ASSERT_EQ(0, initrd_stat("/bin/true", &file));
-    struct pagecache_obj *obj = pagecache_file(file);
-    ASSERT_TRUE(obj != NULL);
+    struct inode *ino;
+    ASSERT_EQ(0, vfs_lookup(NULL, "/bin/true", VFS_FOLLOW, &ino));
+    struct pagecache_obj *obj = ino->pages;
+    pagecache_get(obj);
+    vfs_iput(ino);
     struct vma_set *set = new_set();
     ASSERT_EQ(0, vma_map(set, A, A + PAGE_SIZE, RW, VMA_MAYWRITE, obj, 0, 0, "/bin/true"));
     pagecache_put(obj);
@@ -171,10 +175,89 @@ KTEST(vma_private_file_page_is_copied_on_write_never_changed)
     EXPECT_TRUE((flags & PTE_COW) && !(flags & PTE_W));
     EXPECT_EQ(2, pmm_refcount(cache)); /* the cache and this mapping */
     EXPECT_EQ(0, memcmp(P2V(cache), file->data, 16));
-    EXPECT_EQ(0, cow_fault(set->vs, A)); /* the write: a copy, even with one mapper */
+    EXPECT_EQ(0, cow_fault(set->vs, A, NULL)); /* the write: a copy, even with one mapper */
     EXPECT_EQ(0, vmm_translate(set->vs, A, &mine, &flags));
     EXPECT_NE(cache, mine);
     ((char *)P2V(mine))[0] = 'X';
     EXPECT_EQ(0x7f, ((unsigned char *)P2V(cache))[0]); /* the cache still holds the file */
     drop_set(set);
+}
+
+/* fork=cow: a table of 64 private pages is shared whole; nothing per page
+ * changes at fork; the first change copies the table for the changer and
+ * makes its writable pages COW in both copies; the last sharer takes the
+ * table back without a copy; destroying both gives every frame back. */
+KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
+{
+    uint64_t free0 = pmm_free_count();
+    struct vma_set *parent = new_set(), *child = new_set();
+    ASSERT_EQ(0, vma_map(parent, A, A + 64 * PAGE_SIZE, RW, VMA_MAYWRITE, NULL, 0, 0, X));
+    for (int i = 0; i < 64; i++)
+        ASSERT_EQ(0, vma_fill(parent, vma_find(parent, A), A + (vaddr_t)i * PAGE_SIZE, true));
+    paddr_t first = 0;
+    ASSERT_EQ(0, vmm_translate(parent->vs, A, &first, NULL));
+    uint64_t copied0, reused0, deferred0;
+    vmm_table_stats(&copied0, &reused0, &deferred0);
+
+    ASSERT_EQ(0, vma_fork(child, parent, true, cow_share_area, NULL));
+    EXPECT_TRUE(vmm_same_table(child->vs, parent->vs, A));
+    EXPECT_TRUE(vmm_table_shared(parent->vs, A) && vmm_table_shared(child->vs, A));
+    EXPECT_EQ(1, pmm_refcount(first)); /* the reference is deferred */
+    uint64_t flags = 0;
+    EXPECT_EQ(0, vmm_translate(child->vs, A, NULL, &flags));
+    EXPECT_TRUE((flags & PTE_W) && !(flags & PTE_COW)); /* the entry itself untouched */
+
+    EXPECT_EQ(0, vmm_unshare(parent->vs, A)); /* a write: the writer's own copy of the table */
+    uint64_t copied1, reused1, deferred1;
+    vmm_table_stats(&copied1, &reused1, &deferred1);
+    EXPECT_EQ(copied0 + 1, copied1);
+    EXPECT_EQ(deferred0 + 64, deferred1); /* the 64 references fork deferred */
+    EXPECT_TRUE(!vmm_same_table(child->vs, parent->vs, A));
+    EXPECT_EQ(2, pmm_refcount(first)); /* two tables map it now */
+    EXPECT_EQ(0, vmm_translate(parent->vs, A, NULL, &flags));
+    EXPECT_TRUE((flags & PTE_COW) && !(flags & PTE_W));
+    EXPECT_EQ(0, vmm_translate(child->vs, A, NULL, &flags));
+    EXPECT_TRUE((flags & PTE_COW) && !(flags & PTE_W));
+    EXPECT_EQ(0, cow_fault(parent->vs, A, NULL)); /* the page itself: copied */
+    EXPECT_EQ(1, pmm_refcount(first));
+
+    EXPECT_EQ(0, vmm_unshare(child->vs, A)); /* the last sharer: no copy */
+    vmm_table_stats(&copied1, &reused1, &deferred1);
+    EXPECT_EQ(copied0 + 1, copied1);
+    EXPECT_EQ(reused0 + 1, reused1);
+    EXPECT_TRUE(!vmm_table_shared(child->vs, A));
+    EXPECT_EQ(0, cow_fault(child->vs, A, NULL)); /* the child's write: the last user, reused */
+    drop_set(child);
+    drop_set(parent);
+    EXPECT_EQ(free0, pmm_free_count());
+}
+
+/* A sharer that exits (or unmaps the whole 2 MiB) only drops the table; the
+ * other keeps every page. A partial munmap unshares first. */
+KTEST(vma_shared_table_survives_the_other_sharers_exit_and_munmap)
+{
+    uint64_t free0 = pmm_free_count();
+    struct vma_set *parent = new_set(), *child = new_set(), *grandchild = new_set();
+    ASSERT_EQ(0, vma_map(parent, A, A + 512 * PAGE_SIZE, RW, VMA_MAYWRITE, NULL, 0, 0, X));
+    for (int i = 0; i < 512; i++)
+        ASSERT_EQ(0, vma_fill(parent, vma_find(parent, A), A + (vaddr_t)i * PAGE_SIZE, true));
+    paddr_t pa = 0;
+    ASSERT_EQ(0, vmm_translate(parent->vs, A + 5 * PAGE_SIZE, &pa, NULL));
+    ((uint64_t *)P2V(pa))[0] = 0x5eed;
+    ASSERT_EQ(0, vma_fork(child, parent, true, cow_share_area, NULL));
+    ASSERT_EQ(0, vma_fork(grandchild, child, true, cow_share_area, NULL));
+    EXPECT_TRUE(vmm_same_table(grandchild->vs, parent->vs, A)); /* three sharers */
+    EXPECT_EQ(0, vma_unmap(child, A, A + 512 * PAGE_SIZE)); /* the whole table: dropped */
+    EXPECT_EQ(1, pmm_refcount(pa));
+    EXPECT_EQ(0, vma_unmap(grandchild, A, A + 10 * PAGE_SIZE)); /* part: unshared, then unmapped */
+    EXPECT_EQ(1, pmm_refcount(pa)); /* the grandchild's copy no longer maps page 5 */
+    drop_set(grandchild);
+    EXPECT_EQ(1, pmm_refcount(pa));
+    paddr_t now = 0;
+    EXPECT_EQ(0, vmm_translate(parent->vs, A + 5 * PAGE_SIZE, &now, NULL));
+    EXPECT_EQ(pa, now);
+    EXPECT_EQ(0x5eed, ((uint64_t *)P2V(now))[0]);
+    drop_set(child);
+    drop_set(parent);
+    EXPECT_EQ(free0, pmm_free_count());
 }

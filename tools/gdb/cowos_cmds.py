@@ -339,10 +339,13 @@ The same numbers /bin/memstat gets from the memstat system call."""
         for name, value in km.cow_stats():
             out("  %-18s %12d  %s" % (name, value, STAT_TEXT.get(name, "")))
         total, free = km.frame_counts()
-        eager = bool(int(km.static_var("eager", "proc/fork.c")))
+        mode = int(km.static_var("mode", "proc/fork.c"))  # enum fork_mode
         trace = bool(int(km.static_var("trace", "mm/cow.c")))
         out("frames: %d managed, %d free; fork mode: %s; cowtrace: %s" % (
-            total, free, "copy (fork=copy)" if eager else "copy-on-write", "on" if trace else "off"))
+            total, free, {0: "copy-on-write, whole tables shared (fork=cow)",
+                          1: "copy-on-write page by page (fork=page)",
+                          2: "copy (fork=copy)"}.get(mode, str(mode)),
+            "on" if trace else "off"))
 
 
 def gdb_path(path):

@@ -1,21 +1,25 @@
 /*
  * sh.c - a small shell for the cowos console. Reads a line, splits it into
  * commands at unquoted ';' and those into words ('...' and "..." quote, a
- * backslash escapes, # starts a comment, $? is the last status), then runs
+ * backslash escapes, # starts a comment, $? is the last status) and
+ * redirections (< FILE, > FILE, >> FILE, 2> FILE, 2>> FILE, 2>&1), then runs
  * each command as a builtin or forks and execs
  * /bin/NAME (or NAME itself when it contains '/') and waits for it.
- * `sh -c LINE` runs one line and exits with its status. End of input
+ * `sh -c LINE` runs one line and exits with its status; `sh FILE` runs the
+ * lines of a script and exits with the last status. End of input
  * (Ctrl-D on an empty line, or the end of what `make run` was given on a
  * non-terminal stdin) exits; the shell init runs (its parent is pid 1) then
  * powers the machine off with the last status, as `poweroff $?` would.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __cowos__
@@ -28,12 +32,57 @@
 
 static int last_status; /* $?: 0..255 */
 
+#define MAX_REDIRS 8
+
+/* One redirection: fd becomes target opened with flags, or (dup_of >= 0)
+ * a copy of descriptor dup_of. */
+struct redir {
+    int fd;
+    int flags;
+    int dup_of;
+    char *target;
+};
+
 struct words {
     int argc;
     char sep; /* what ended the command: ';', '|', '&', or 0 at the end */
+    int nredirs;
+    struct redir redirs[MAX_REDIRS];
     char *argv[MAX_ARGS + 1];
     char text[MAX_LINE * 2 + 8]; /* each "$?" (2 bytes) becomes at most 3 */
 };
+
+/* ---- words ---- */
+
+/* An unquoted redirection operator at p: its length, with *r filled (target
+ * still to come, unless it is 2>&1). 0 if p is no operator. */
+static int redir_op(const char *p, struct redir *r)
+{
+    int fd = 1, n = 0;
+    if (p[0] == '2' && (p[1] == '>' || p[1] == '<'))
+        fd = 2, n = 1;
+    else if (p[0] == '<')
+        fd = 0;
+    else if (p[0] != '>')
+        return 0;
+    r->fd = fd;
+    r->dup_of = -1;
+    r->target = NULL;
+    if (p[n] == '<') {
+        r->flags = O_RDONLY;
+        return n + 1;
+    }
+    if (p[n + 1] == '&' && p[n + 2] >= '0' && p[n + 2] <= '2') {
+        r->dup_of = p[n + 2] - '0';
+        return n + 3;
+    }
+    if (p[n + 1] == '>') {
+        r->flags = O_WRONLY | O_CREAT | O_APPEND;
+        return n + 2;
+    }
+    r->flags = O_WRONLY | O_CREAT | O_TRUNC;
+    return n + 1;
+}
 
 /* ---- words ---- */
 
@@ -49,24 +98,47 @@ static int split(const char *line, struct words *w, const char **rest)
     const char *p = line;
     w->argc = 0;
     w->sep = 0;
+    w->nredirs = 0;
     *rest = NULL;
+    struct redir *pending = NULL; /* a redirection waiting for its file name */
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
             p++;
         if (*p == ';' || *p == '|' || *p == '&') {
+            if (pending)
+                break; /* "> ;": reported below */
             w->sep = *p;
             *rest = p + 1;
             break;
         }
         if (!*p || *p == '#')
             break;
-        if (w->argc == MAX_ARGS) {
+        struct redir op;
+        int oplen = pending ? 0 : redir_op(p, &op);
+        if (oplen) {
+            if (w->nredirs == MAX_REDIRS) {
+                fprintf(stderr, "sh: too many redirections (at most %d)\n", MAX_REDIRS);
+                return -1;
+            }
+            w->redirs[w->nredirs] = op;
+            if (op.dup_of < 0)
+                pending = &w->redirs[w->nredirs];
+            w->nredirs++;
+            p += oplen;
+            continue;
+        }
+        if (!pending && w->argc == MAX_ARGS) {
             fprintf(stderr, "sh: too many arguments (at most %d)\n", MAX_ARGS);
             return -1;
         }
-        w->argv[w->argc++] = out;
+        if (pending) {
+            pending->target = out;
+            pending = NULL;
+        } else {
+            w->argv[w->argc++] = out;
+        }
         char quote = 0;
-        for (; *p && (quote || !strchr(" \t\n\r;|&", *p)); p++) {
+        for (; *p && (quote || !strchr(" \t\n\r;|&<>", *p)); p++) {
             if (out >= end) {
                 fprintf(stderr, "sh: line too long\n");
                 return -1;
@@ -90,8 +162,30 @@ static int split(const char *line, struct words *w, const char **rest)
         }
         *out++ = '\0';
     }
+    if (pending) {
+        fprintf(stderr, "sh: a redirection without a file name\n");
+        return -1;
+    }
     w->argv[w->argc] = NULL;
     return w->argc;
+}
+
+/* Apply w's redirections to this process. 0, or -1 after a message. */
+static int apply_redirs(const struct words *w)
+{
+    for (int i = 0; i < w->nredirs; i++) {
+        const struct redir *r = &w->redirs[i];
+        int fd = r->dup_of >= 0 ? dup(r->dup_of) : open(r->target, r->flags, 0666);
+        if (fd < 0) {
+            fprintf(stderr, "sh: %s: %s\n", r->dup_of >= 0 ? "dup" : r->target, strerror(errno));
+            return -1;
+        }
+        if (fd != r->fd) {
+            dup2(fd, r->fd);
+            close(fd);
+        }
+    }
+    return 0;
 }
 
 /* ---- builtins ---- */
@@ -133,17 +227,31 @@ static int list_dir(const char *dir)
     return 0;
 }
 
-static int builtin_ls(int argc, char **argv)
+static int builtin_cd(int argc, char **argv)
 {
-    if (argc == 1)
-        return list_dir("/bin");
-    int status = 0;
-    for (int i = 1; i < argc; i++) {
-        if (argc > 2)
-            printf("%s:\n", argv[i]);
-        status |= list_dir(argv[i]);
+    const char *dir = argc > 1 ? argv[1] : "/";
+    if (argc > 2) {
+        fprintf(stderr, "cd: too many arguments\n");
+        return 1;
     }
-    return status;
+    if (chdir(dir) < 0) {
+        fprintf(stderr, "cd: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static int builtin_pwd(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof(buf))) {
+        fprintf(stderr, "pwd: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("%s\n", buf);
+    return 0;
 }
 
 static int builtin_programs(int argc, char **argv)
@@ -211,7 +319,8 @@ static const struct builtin {
     const char *usage;
 } builtins[] = {
     {"help", builtin_help, "help            this list"},
-    {"ls", builtin_ls, "ls [DIR...]     list a directory (default /bin)"},
+    {"cd", builtin_cd, "cd [DIR]        change the working directory (default /)"},
+    {"pwd", builtin_pwd, "pwd             print the working directory"},
     {"programs", builtin_programs, "programs        list the programs in /bin"},
     {"exit", builtin_exit, "exit [N]        leave the shell with status N (default $?)"},
     {"poweroff", builtin_poweroff, "poweroff [N]    turn the machine off"},
@@ -231,7 +340,7 @@ static int builtin_help(int argc, char **argv)
         printf("  %s\n", builtins[i].usage);
     printf("Anything else runs /bin/NAME (or a path with a '/'), e.g. echo hi.\n"
            "Quote with '...' or \"...\"; $? is the last status; ';' separates\n"
-           "commands; # starts a comment.\n");
+           "commands; # starts a comment; < F, > F, >> F, 2> F, 2>&1 redirect.\n");
     return 0;
 }
 
@@ -489,6 +598,8 @@ static int run_pipeline(struct words *stages, int n, int background)
                 dup2(in, 0), close(in);
             if (p[1] >= 0)
                 dup2(p[1], 1), close(p[1]), close(p[0]);
+            if (apply_redirs(&stages[i]) < 0) /* after the pipes: "a 2>&1 | b" */
+                _exit(1);
             if (bad)
                 _exit(bad);
             execv(path, stages[i].argv);
@@ -523,13 +634,40 @@ static int run_pipeline(struct words *stages, int n, int background)
     return wait_foreground(jb);
 }
 
+static int builtin_nothing(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return 0;
+}
+
+/* A line of redirections alone: they are made (files created), nothing runs. */
+static const struct builtin redirect_only = {"", builtin_nothing, ""};
+
+/* A builtin with redirections: run it with them, then put 0-2 back. */
+static int run_builtin(const struct builtin *b, int argc, char **argv, const struct words *w)
+{
+    int saved[3];
+    fflush(NULL);
+    for (int fd = 0; fd < 3; fd++)
+        saved[fd] = w->nredirs ? fcntl(fd, F_DUPFD_CLOEXEC, 10) : -1;
+    int status = apply_redirs(w) < 0 ? 1 : b->run(argc, argv);
+    fflush(NULL);
+    for (int fd = 0; fd < 3; fd++)
+        if (saved[fd] >= 0) {
+            dup2(saved[fd], fd);
+            close(saved[fd]);
+        }
+    return status;
+}
+
 /* Run one pipeline: a lone builtin in the shell itself, else programs. */
 static void run_command(struct words *stages, int n, int background)
 {
     if (n == 1 && !background)
         for (size_t i = 0; i < NBUILTINS; i++)
             if (strcmp(stages[0].argv[0], builtins[i].name) == 0) {
-                last_status = builtins[i].run(stages[0].argc, stages[0].argv);
+                last_status = run_builtin(&builtins[i], stages[0].argc, stages[0].argv, &stages[0]);
                 return;
             }
     last_status = run_pipeline(stages, n, background);
@@ -546,6 +684,11 @@ static void run_line(const char *line)
             if (argc < 0) {
                 last_status = 2;
                 return;
+            }
+            if (argc == 0 && n == 0 && w[0].nredirs > 0 && w[0].sep != '|' && w[0].sep != '&') {
+                /* "> file" alone: make the redirections (create the file), run nothing */
+                last_status = run_builtin(&redirect_only, 0, NULL, &w[0]);
+                break;
             }
             if (argc == 0 && (w[n].sep == '|' || (n > 0 && w[n].sep != '|'))) {
                 fprintf(stderr, "sh: syntax error near '%c'\n", w[n].sep ? w[n].sep : '|');
@@ -578,12 +721,51 @@ static void end_of_input(void)
     builtin_poweroff(2, argv); /* returns only if that failed: then just exit */
 }
 
+/* `sh FILE`: run each line of the script; the last status is ours. */
+static int run_script(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "sh: %s: %s\n", path, strerror(errno));
+        return 127;
+    }
+    static char buf[4096];
+    char line[MAX_LINE];
+    size_t have = 0, len = 0;
+    bool eof = false;
+    while (!eof || have > 0) {
+        if (!eof && have < sizeof(buf)) {
+            ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+            if (n <= 0)
+                eof = true;
+            else
+                have += (size_t)n;
+        }
+        size_t i = 0;
+        while (i < have && buf[i] != '\n')
+            i++;
+        if (i == have && !eof && have < sizeof(buf))
+            continue; /* the line goes on in the next read */
+        len = i < sizeof(line) - 1 ? i : sizeof(line) - 1;
+        memcpy(line, buf, len);
+        line[len] = '\0';
+        size_t used = i < have ? i + 1 : have;
+        memmove(buf, buf + used, have - used);
+        have -= used;
+        run_line(line);
+    }
+    close(fd);
+    return last_status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
         run_line(argv[2]);
         return last_status;
     }
+    if (argc >= 2)
+        return run_script(argv[1]);
     char line[MAX_LINE];
     /* Job control when the console is our controlling terminal and we lead
      * its foreground group (init's shell): programs get groups of their own. */

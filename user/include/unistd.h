@@ -42,6 +42,9 @@ extern char **environ;
  * or -1 with errno EAGAIN (no process slot) or ENOMEM.
  */
 pid_t fork(void);
+/* The child borrows this process's memory (no copy at all) and must only
+ * call execv or _exit; this process sleeps until it has. */
+pid_t vfork(void);
 /* End the process at once with status & 0xff; stdio is not flushed. */
 _Noreturn void _exit(int status);
 pid_t getpid(void);
@@ -66,8 +69,37 @@ int dup2(int fd, int newfd);
 /* dup2 with flags (0 or O_CLOEXEC); EINVAL when fd == newfd or for any
  * other flag. */
 int dup3(int fd, int newfd, int flags);
-/* Move fd's position; returns the new offset or -1 (ESPIPE on a pipe). */
+/* Move fd's position; returns the new offset or -1 (ESPIPE on a pipe).
+ * Past the end is allowed: a write there leaves a hole that reads as zeros. */
 off_t lseek(int fd, off_t offset, int whence);
+/* read/write at offset, leaving fd's position alone (ESPIPE on a pipe). */
+ssize_t pread(int fd, void *buf, size_t n, off_t offset);
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t offset);
+
+/* Files by name (Linux's calls and errors; user/lib/file.c). */
+int unlink(const char *path);
+int rmdir(const char *path);
+int link(const char *oldpath, const char *newpath);
+int symlink(const char *target, const char *linkpath);
+/* The target of a symbolic link, NOT NUL-terminated: its length, or -1. */
+ssize_t readlink(const char *path, char *buf, size_t size);
+int truncate(const char *path, off_t length);
+int ftruncate(int fd, off_t length);
+int chdir(const char *path);
+int fchdir(int fd);
+/* The working directory's absolute path in buf; buf, or NULL with ERANGE
+ * when size is too small. */
+char *getcwd(char *buf, size_t size);
+/* Memory is the disk: succeeds on any open file, does nothing. */
+int fsync(int fd);
+int fdatasync(int fd);
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+/* Every process has root's powers: F_OK, R_OK and W_OK hold for any
+ * existing file (but /proc is not writable), X_OK needs an x bit. */
+int access(const char *path, int mode);
 
 /*
  * Replace the program with the one at path (an initrd file such as

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include "user/lib/internal.h"
 #include "user/lib/syscall.h"
+#include <fcntl.h>
+#include <stdarg.h>
 
 /* Our public _SC_ names must be the kernel's (both use Linux's values). */
 _Static_assert(_SC_CHILD_MAX == COWOS_SC_CHILD_MAX, "_SC_CHILD_MAX");
@@ -20,6 +22,8 @@ _Static_assert(_SC_PAGESIZE == COWOS_SC_PAGESIZE, "_SC_PAGESIZE");
 _Static_assert(_SC_NPROCESSORS_ONLN == COWOS_SC_NPROCESSORS_ONLN, "_SC_NPROCESSORS_ONLN");
 _Static_assert(_SC_PHYS_PAGES == COWOS_SC_PHYS_PAGES, "_SC_PHYS_PAGES");
 _Static_assert(_SC_AVPHYS_PAGES == COWOS_SC_AVPHYS_PAGES, "_SC_AVPHYS_PAGES");
+
+_Static_assert(SYS_vfork == 96, "user/lib/vfork.S calls system call 96");
 
 pid_t fork(void)
 {
@@ -106,7 +110,14 @@ off_t lseek(int fd, off_t offset, int whence)
 
 int open(const char *path, int flags, ...)
 {
-    return (int)sysret(syscall2(SYS_open, (long)path, flags));
+    long mode = 0;
+    if (flags & O_CREAT) { /* as glibc: the mode is read only when it is used */
+        va_list ap;
+        va_start(ap, flags);
+        mode = (long)va_arg(ap, unsigned int);
+        va_end(ap);
+    }
+    return (int)sysret(syscall3(SYS_open, (long)path, flags, mode));
 }
 
 int sched_yield(void)
