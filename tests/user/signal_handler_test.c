@@ -5,6 +5,7 @@
  * signals counted exactly, hostile sigreturn frames, SIGPIPE, SIGCHLD,
  * fork and exec inheritance, stop/continue in wait, WCOREDUMP.
  */
+#define _GNU_SOURCE /* glibc: REG_RIP and friends in <ucontext.h> (the host check) */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
