@@ -26,6 +26,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 static enum fork_mode mode = FORK_TABLES;
 static uint64_t vfork_count;
@@ -115,6 +116,7 @@ static void become_child_of(struct proc *child, struct proc *parent)
     child->parent = parent;
     child->sid = parent->sid;
     child->pgid = parent->pgid;
+    signal_fork(child, parent); /* actions and mask inherited, nothing pending */
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->state = PROC_RUNNABLE;

@@ -6,6 +6,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/string.h"
 #include "mm/cow.h"
 #include "mm/memlayout.h"
@@ -158,8 +159,11 @@ KTEST(vma_private_file_page_is_copied_on_write_never_changed)
 {
     const struct initrd_node *file;
     ASSERT_EQ(0, initrd_stat("/bin/true", &file));
-    struct pagecache_obj *obj = pagecache_file(file);
-    ASSERT_TRUE(obj != NULL);
+    struct inode *ino;
+    ASSERT_EQ(0, vfs_lookup(NULL, "/bin/true", VFS_FOLLOW, &ino));
+    struct pagecache_obj *obj = ino->pages;
+    pagecache_get(obj);
+    vfs_iput(ino);
     struct vma_set *set = new_set();
     ASSERT_EQ(0, vma_map(set, A, A + PAGE_SIZE, RW, VMA_MAYWRITE, obj, 0, 0, "/bin/true"));
     pagecache_put(obj);
