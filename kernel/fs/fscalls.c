@@ -144,6 +144,8 @@ long sys_truncate(long upath, long len)
         r = -EINVAL;
     else if (VFS_ISREG(ino->mode) && !ino->ops->truncate)
         r = -EACCES;
+    else if (vfs_busy_text(ino))
+        r = -ETXTBSY;
     else
         r = vfs_truncate(ino, (uint64_t)len);
     vfs_iput(ino);

@@ -442,8 +442,11 @@ static int file_truncate(struct inode *ino, uint64_t size)
 {
     if (size > max_file_bytes())
         return -EFBIG;
+    uint64_t old = ino->pages->size;
     if (pagecache_resize(ino->pages, size) < 0)
         return -ENOMEM;
+    if (size < old)
+        vma_truncate_object(ino->pages, size); /* mapped pages past the end: SIGBUS */
     ino->mtime = ino->ctime = vfs_now();
     return 0;
 }

@@ -80,6 +80,7 @@ struct inode {
     uint32_t mode;            /* type | permission bits */
     int nlink;                /* directory entries naming it (+ "." and ".." for directories) */
     int refs;                 /* counted references: open files, working directories, lookups */
+    int writers;              /* open files of it with FILE_WRITE (exec refuses: ETXTBSY) */
     uint64_t size;            /* bytes (regular files: pages->size is the truth) */
     uint64_t mtime, ctime, atime; /* seconds since boot */
     struct inode *parent;     /* directories: the directory holding it (itself for a root) */
@@ -135,7 +136,11 @@ int vfs_link(struct proc *p, const char *oldpath, const char *newpath);
 int vfs_symlink(struct proc *p, const char *target, const char *linkpath);
 int vfs_rename(struct proc *p, const char *oldpath, const char *newpath);
 long vfs_readlink(struct proc *p, const char *path, char *buf, size_t size);
+/* Truncate a regular file (truncate and ftruncate check ETXTBSY first). */
 int vfs_truncate(struct inode *ino, uint64_t size);
+/* A process is running the file (exec): opening it for writing or
+ * truncating it by name is ETXTBSY. */
+bool vfs_busy_text(const struct inode *ino);
 int vfs_chdir(struct proc *p, struct inode *dir);
 /* The absolute path of directory dir into buf: its length, or -ERANGE. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t size);

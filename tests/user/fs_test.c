@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -410,6 +411,139 @@ static void file_mappings(void)
     unlink("mapped");
 }
 
+/* A copy of /bin/cat at path, executable. */
+static void copy_cat(const char *path)
+{
+    int in = open("/bin/cat", O_RDONLY);
+    int out = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+    EXPECT_TRUE(in >= 0 && out >= 0);
+    ssize_t n;
+    while ((n = read(in, buf, sizeof(buf))) > 0)
+        EXPECT_EQ(n, write(out, buf, (size_t)n));
+    close(in);
+    close(out);
+}
+
+/*
+ * Linux's ETXTBSY: a file a process runs cannot be opened for writing or
+ * truncated by name (reading, unlinking and renaming it are fine), and a
+ * file open for writing cannot be run.
+ */
+static void text_busy(void)
+{
+    copy_cat("prog");
+    int p[2];
+    EXPECT_EQ(0, pipe(p));
+    pid_t pid = vfork(); /* returns once the child runs prog */
+    if (pid == 0) {
+        dup2(p[0], 0);
+        close(p[1]);
+        char *argv[] = {"prog", NULL};
+        execv("prog", argv);
+        _exit(127);
+    }
+    close(p[0]);
+    EXPECT_ERR(ETXTBSY, open("prog", O_WRONLY));
+    EXPECT_ERR(ETXTBSY, open("prog", O_RDWR | O_TRUNC));
+    EXPECT_ERR(ETXTBSY, truncate("prog", 0));
+    int fd = open("prog", O_RDONLY);
+    EXPECT_TRUE(fd >= 0);
+    close(fd);
+    EXPECT_EQ(0, link("prog", "prog2"));
+    EXPECT_ERR(ETXTBSY, open("prog2", O_WRONLY)); /* the file, whatever its name */
+    EXPECT_EQ(0, unlink("prog2"));
+    close(p[1]); /* cat sees the end and exits */
+    wait_ok(pid);
+    fd = open("prog", O_WRONLY); /* nobody runs it now */
+    EXPECT_TRUE(fd >= 0);
+    pid = vfork();
+    if (pid == 0) {
+        char *argv[] = {"prog", NULL};
+        execv("prog", argv);
+        _exit(errno);
+    }
+    int st = -1;
+    EXPECT_EQ(pid, waitpid(pid, &st, 0));
+    EXPECT_EQ(ETXTBSY, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    close(fd);
+    EXPECT_EQ(0, unlink("prog"));
+}
+
+/* O_CREAT through a dangling symbolic link creates the link's target (Linux);
+ * with O_EXCL the link itself exists: EEXIST. */
+static void create_through_link(void)
+{
+    EXPECT_EQ(0, mkdir("ld", 0755));
+    EXPECT_EQ(0, symlink("ld/made", "dangling"));
+    EXPECT_EQ(0, symlink("dangling", "twice"));
+    EXPECT_ERR(EEXIST, open("dangling", O_CREAT | O_EXCL | O_WRONLY, 0644));
+    int fd = open("twice", O_CREAT | O_WRONLY, 0644);
+    EXPECT_TRUE(fd >= 0);
+    EXPECT_EQ(2, write(fd, "ok", 2));
+    close(fd);
+    struct stat st;
+    EXPECT_EQ(0, stat("ld/made", &st));
+    EXPECT_EQ(2, st.st_size);
+    EXPECT_EQ(0, lstat("dangling", &st));
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    EXPECT_EQ(0, symlink("nodir/x", "nowhere"));
+    EXPECT_ERR(ENOENT, open("nowhere", O_CREAT | O_WRONLY, 0644));
+    unlink("nowhere");
+    unlink("twice");
+    unlink("dangling");
+    unlink("ld/made");
+    rmdir("ld");
+}
+
+/* The status of a child that runs fn. */
+static int child_status(void (*fn)(volatile char *), volatile char *at)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        fn(at);
+        _exit(0);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    return st;
+}
+
+static void touch_byte(volatile char *at) { *at = *at + 1; }
+
+/*
+ * A file truncated under its mappings: pages wholly past the new end are
+ * SIGBUS on access, in shared and in private mappings (even a page already
+ * copied), as on Linux; the last partial page reads zeros past the end.
+ */
+static void truncate_under_mapping(void)
+{
+    int fd = open("shrink", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    memset(buf, 'z', 4096);
+    for (int i = 0; i < 3; i++)
+        EXPECT_EQ(4096, write(fd, buf, 4096));
+    char *s = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    EXPECT_TRUE(s != MAP_FAILED && p != MAP_FAILED);
+    if (s == MAP_FAILED || p == MAP_FAILED)
+        return;
+    EXPECT_EQ('z', s[2 * 4096]);
+    p[2 * 4096] = 'p'; /* a private copy of the last page */
+    EXPECT_EQ('z', p[4096]);
+    EXPECT_EQ(0, ftruncate(fd, 4096 + 10));
+    EXPECT_EQ('z', s[4096 + 9]);
+    EXPECT_EQ(0, s[4096 + 10]); /* past the end inside the last page: zeros */
+    EXPECT_EQ(SIGBUS, WTERMSIG(child_status(touch_byte, s + 2 * 4096)));
+    EXPECT_EQ(SIGBUS, WTERMSIG(child_status(touch_byte, p + 2 * 4096)));
+    EXPECT_EQ(0, child_status(touch_byte, p + 4096));
+    EXPECT_EQ(0, ftruncate(fd, 3 * 4096)); /* grown again: the pages read zeros */
+    EXPECT_EQ(0, s[2 * 4096]);
+    EXPECT_EQ(0, p[2 * 4096]);
+    munmap(s, 3 * 4096);
+    munmap(p, 3 * 4096);
+    close(fd);
+    EXPECT_EQ(0, unlink("shrink"));
+}
+
 /* getcwd follows chdir and fchdir. */
 static void cwd(const char *scratch)
 {
@@ -448,6 +582,9 @@ int main(void)
     renames();
     symlinks();
     file_mappings();
+    text_busy();
+    create_through_link();
+    truncate_under_mapping();
     cwd(scratch);
     EXPECT_EQ(0, chdir("/"));
     EXPECT_EQ(0, rmdir(scratch)); /* empty: every test removed what it made */
