@@ -137,6 +137,16 @@ ARGS1(sys_fsync)
 ARGS1(sys_umask)
 ARGS2(sys_access)
 ARGS2(sys_statfs)
+ARGS3(sys_fchmodat)
+ARGS2(sys_fchmod)
+ARGS4(sys_utimensat)
+ARGS4(sys_openat)
+ARGS4(sys_newfstatat)
+ARGS3(sys_mkdirat)
+ARGS3(sys_unlinkat)
+ARGS4(sys_renameat)
+ARGS4(sys_readlinkat)
+ARGS3(sys_faccessat)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -212,6 +222,16 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_umask] = call_sys_umask,
     [SYS_access] = call_sys_access,
     [SYS_statfs] = call_sys_statfs,
+    [SYS_fchmodat] = call_sys_fchmodat,
+    [SYS_fchmod] = call_sys_fchmod,
+    [SYS_utimensat] = call_sys_utimensat,
+    [SYS_openat] = call_sys_openat,
+    [SYS_newfstatat] = call_sys_newfstatat,
+    [SYS_mkdirat] = call_sys_mkdirat,
+    [SYS_unlinkat] = call_sys_unlinkat,
+    [SYS_renameat] = call_sys_renameat,
+    [SYS_readlinkat] = call_sys_readlinkat,
+    [SYS_faccessat] = call_sys_faccessat,
 };
 
 void syscall_init(void) { cpu_init(); }

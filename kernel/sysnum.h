@@ -92,6 +92,24 @@
 #define SYS_umask 83      /* (mask) -> the previous mask */
 #define SYS_access 84     /* (path, mode) */
 #define SYS_statfs 85     /* (path, struct cowos_statfs *) */
+/* The *at calls: a relative path starts at directory descriptor dirfd, or
+ * the working directory for COWOS_AT_FDCWD (an absolute path ignores it). */
+#define SYS_fchmodat 86   /* (dirfd, path, mode) */
+#define SYS_fchmod 87     /* (fd, mode) */
+#define SYS_utimensat 88  /* (dirfd, path (NULL: dirfd itself), const struct timespec t[2], flags) */
+#define SYS_openat 89     /* (dirfd, path, flags, mode) -> fd */
+#define SYS_newfstatat 90 /* (dirfd, path, struct cowos_stat *, flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH) */
+#define SYS_mkdirat 91    /* (dirfd, path, mode) */
+#define SYS_unlinkat 92   /* (dirfd, path, flags: 0 or AT_REMOVEDIR) */
+#define SYS_renameat 93   /* (olddirfd, oldpath, newdirfd, newpath) */
+#define SYS_readlinkat 94 /* (dirfd, path, buf, size) */
+#define SYS_faccessat 95  /* (dirfd, path, mode) */
+#define COWOS_AT_FDCWD (-100)
+#define COWOS_AT_SYMLINK_NOFOLLOW 0x100
+#define COWOS_AT_REMOVEDIR 0x200
+#define COWOS_AT_EMPTY_PATH 0x1000
+#define COWOS_UTIME_NOW ((1L << 30) - 1)
+#define COWOS_UTIME_OMIT ((1L << 30) - 2)
 #define SYS_COUNT 128 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */

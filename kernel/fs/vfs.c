@@ -31,7 +31,7 @@ struct inode *vfs_root(void) { return root; }
 
 uint64_t vfs_next_ino(void) { return ++last_ino; }
 
-uint64_t vfs_now(void) { return timer_ticks() / 100; }
+uint64_t vfs_now(void) { return timer_ticks() * (VFS_NSEC / TIMER_HZ); }
 
 struct inode *vfs_iget(struct inode *ino)
 {
@@ -471,13 +471,21 @@ int vfs_symlink(struct proc *p, const char *target, const char *linkpath)
 
 int vfs_rename(struct proc *p, const char *oldpath, const char *newpath)
 {
+    return vfs_renameat(p, NULL, oldpath, NULL, newpath);
+}
+
+int vfs_renameat(struct proc *p, struct inode *ostart, const char *oldpath, struct inode *nstart,
+                 const char *newpath)
+{
     struct inode *odir, *ndir;
     char oname[VFS_NAME_MAX + 1], nname[VFS_NAME_MAX + 1];
     bool oslash, nslash;
-    int r = vfs_lookup_parent(p, oldpath, &odir, oname, &oslash);
+    int r = lookup_parent_from(ostart ? vfs_iget(ostart) : start_dir(p, oldpath), oldpath, &odir,
+                               oname, &oslash);
     if (r < 0)
         return r;
-    r = vfs_lookup_parent(p, newpath, &ndir, nname, &nslash);
+    r = lookup_parent_from(nstart ? vfs_iget(nstart) : start_dir(p, newpath), newpath, &ndir,
+                           nname, &nslash);
     if (r < 0) {
         vfs_iput(odir);
         return r;
@@ -532,6 +540,27 @@ int vfs_truncate(struct inode *ino, uint64_t size)
     if (!VFS_ISREG(ino->mode) || !ino->ops->truncate)
         return -EINVAL;
     return ino->ops->truncate(ino, size);
+}
+
+int vfs_chmod(struct inode *ino, uint32_t mode)
+{
+    if (ino->dev != TMPFS_DEV_ID)
+        return -EPERM; /* /proc's modes are fixed */
+    ino->mode = (ino->mode & VFS_IFMT) | (mode & 07777);
+    ino->ctime = vfs_now();
+    return 0;
+}
+
+int vfs_set_times(struct inode *ino, const uint64_t *atime, const uint64_t *mtime)
+{
+    if (ino->dev != TMPFS_DEV_ID)
+        return -EPERM;
+    if (atime)
+        ino->atime = *atime;
+    if (mtime)
+        ino->mtime = *mtime;
+    ino->ctime = vfs_now();
+    return 0;
 }
 
 int vfs_chdir(struct proc *p, struct inode *dir)
@@ -618,9 +647,12 @@ void vfs_fill_stat(struct inode *ino, struct cowos_stat *st)
     st->st_size = (long)size;
     st->st_blksize = 4096;
     st->st_blocks = ino->pages ? (long)(ino->pages->resident * 8) : 0;
-    st->st_atime = ino->atime;
-    st->st_mtime = ino->mtime;
-    st->st_ctime = ino->ctime;
+    st->st_atime = ino->atime / VFS_NSEC;
+    st->st_atime_nsec = ino->atime % VFS_NSEC;
+    st->st_mtime = ino->mtime / VFS_NSEC;
+    st->st_mtime_nsec = ino->mtime % VFS_NSEC;
+    st->st_ctime = ino->ctime / VFS_NSEC;
+    st->st_ctime_nsec = ino->ctime % VFS_NSEC;
 }
 
 uint64_t vfs_read_kernel(struct inode *ino, uint64_t off, void *buf, uint64_t n)

@@ -7,6 +7,7 @@
  * a scratch directory under /tmp that is removed at the end, so the runner's
  * frame count must come back exactly (every data page given back).
  */
+#define _GNU_SOURCE /* AT_EMPTY_PATH in glibc */
 #include "utest.h"
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 static char buf[8192];
@@ -544,6 +546,107 @@ static void truncate_under_mapping(void)
     EXPECT_EQ(0, unlink("shrink"));
 }
 
+/* chmod and fchmod keep the permission bits (stat shows them, and exec
+ * needs an x bit); utimensat, futimens and utimes set the times. */
+static void modes_and_times(void)
+{
+    int fd = open("md", O_CREAT | O_RDWR, 0644);
+    struct stat st;
+    EXPECT_EQ(0, chmod("md", 0600));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(S_IFREG | 0600, st.st_mode);
+    EXPECT_EQ(0, fchmod(fd, 04751));
+    EXPECT_EQ(0, fstat(fd, &st));
+    EXPECT_EQ(S_IFREG | 04751, st.st_mode);
+    close(fd);
+    EXPECT_EQ(0, mkdir("mdir", 0755));
+    EXPECT_EQ(0, chmod("mdir", 0700));
+    EXPECT_EQ(0, stat("mdir", &st));
+    EXPECT_EQ(S_IFDIR | 0700, st.st_mode);
+    EXPECT_EQ(0, rmdir("mdir"));
+    EXPECT_ERR(ENOENT, chmod("nothing", 0644));
+    copy_cat("noexec");
+    EXPECT_EQ(0, chmod("noexec", 0644));
+    EXPECT_ERR(EACCES, access("noexec", X_OK));
+    char *argv[] = {"noexec", NULL};
+    EXPECT_ERR(EACCES, execv("noexec", argv));
+    EXPECT_EQ(0, unlink("noexec"));
+
+    struct timespec ts[2] = {{5, 123}, {7, 456}};
+    EXPECT_EQ(0, utimensat(AT_FDCWD, "md", ts, 0));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(5, st.st_atime);
+    EXPECT_EQ(123, st.st_atim.tv_nsec);
+    EXPECT_EQ(7, st.st_mtime);
+    EXPECT_EQ(456, st.st_mtim.tv_nsec);
+    ts[0].tv_nsec = UTIME_OMIT;
+    ts[1].tv_sec = 9;
+    EXPECT_EQ(0, utimensat(AT_FDCWD, "md", ts, 0));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(5, st.st_atime); /* left alone */
+    EXPECT_EQ(9, st.st_mtime);
+    ts[1].tv_nsec = 1000000000;
+    EXPECT_ERR(EINVAL, utimensat(AT_FDCWD, "md", ts, 0));
+    EXPECT_ERR(EINVAL, utimensat(AT_FDCWD, "md", NULL, 0x4));
+    struct timeval tv[2] = {{11, 1}, {12, 2}};
+    EXPECT_EQ(0, utimes("md", tv));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(12, st.st_mtime);
+    EXPECT_EQ(2000, st.st_mtim.tv_nsec);
+    fd = open("md", O_RDONLY);
+    EXPECT_EQ(0, futimens(fd, NULL)); /* now: later than 12 s since the epoch */
+    EXPECT_EQ(0, fstat(fd, &st));
+    EXPECT_TRUE(st.st_mtime > 12 || st.st_mtim.tv_nsec != 2000);
+    close(fd);
+    EXPECT_EQ(0, unlink("md"));
+}
+
+/* The *at calls: a relative path starts at the directory descriptor. */
+static void at_calls(void)
+{
+    EXPECT_EQ(0, mkdir("at", 0755));
+    int dfd = open("at", O_RDONLY | O_DIRECTORY);
+    int fd = openat(dfd, "f", O_CREAT | O_WRONLY, 0640);
+    EXPECT_TRUE(fd >= 0);
+    EXPECT_EQ(3, write(fd, "abc", 3));
+    struct stat st;
+    EXPECT_EQ(0, fstatat(dfd, "f", &st, 0));
+    EXPECT_EQ(3, st.st_size);
+    EXPECT_EQ(0, stat("at/f", &st));
+    EXPECT_ERR(ENOTDIR, openat(fd, "f", O_RDONLY)); /* not a directory */
+    EXPECT_ERR(EBADF, openat(999, "f", O_RDONLY));
+    int abs = openat(999, "/tmp", O_RDONLY | O_DIRECTORY); /* an absolute path ignores dirfd */
+    EXPECT_TRUE(abs >= 0);
+    close(abs);
+    close(fd);
+    EXPECT_EQ(0, fstatat(dfd, "", &st, AT_EMPTY_PATH));
+    EXPECT_TRUE(S_ISDIR(st.st_mode));
+    EXPECT_ERR(ENOENT, fstatat(dfd, "", &st, 0));
+    EXPECT_EQ(0, mkdirat(dfd, "sub", 0755));
+    EXPECT_EQ(0, renameat(dfd, "f", AT_FDCWD, "at/sub/g"));
+    EXPECT_EQ(0, faccessat(dfd, "sub/g", R_OK | W_OK, 0));
+    EXPECT_ERR(ENOENT, faccessat(dfd, "f", F_OK, 0));
+    EXPECT_EQ(0, symlink("sub/g", "at/l"));
+    char t[16];
+    EXPECT_EQ(5, readlinkat(dfd, "l", t, sizeof(t)));
+    EXPECT_EQ(0, memcmp(t, "sub/g", 5));
+    EXPECT_EQ(0, fstatat(dfd, "l", &st, AT_SYMLINK_NOFOLLOW));
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    EXPECT_EQ(0, fstatat(dfd, "l", &st, 0));
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    EXPECT_EQ(0, fchmodat(dfd, "l", 0600, 0)); /* the target's */
+    EXPECT_EQ(0, stat("at/sub/g", &st));
+    EXPECT_EQ(S_IFREG | 0600, st.st_mode);
+    EXPECT_ERR(EISDIR, unlinkat(dfd, "sub", 0));
+    EXPECT_ERR(ENOTEMPTY, unlinkat(dfd, "sub", AT_REMOVEDIR));
+    EXPECT_ERR(EINVAL, unlinkat(dfd, "l", 0x1));
+    EXPECT_EQ(0, unlinkat(dfd, "l", 0));
+    EXPECT_EQ(0, unlinkat(dfd, "sub/g", 0));
+    EXPECT_EQ(0, unlinkat(dfd, "sub", AT_REMOVEDIR));
+    close(dfd);
+    EXPECT_EQ(0, unlinkat(AT_FDCWD, "at", AT_REMOVEDIR));
+}
+
 /* getcwd follows chdir and fchdir. */
 static void cwd(const char *scratch)
 {
@@ -585,6 +688,8 @@ int main(void)
     text_busy();
     create_through_link();
     truncate_under_mapping();
+    modes_and_times();
+    at_calls();
     cwd(scratch);
     EXPECT_EQ(0, chdir("/"));
     EXPECT_EQ(0, rmdir(scratch)); /* empty: every test removed what it made */
