@@ -9,7 +9,7 @@
 #   make fuzz         a long system-call fuzzing run (tools/fuzz.mk)
 #
 # Variables: CC (gcc, clang, or x86_64-elf-gcc when on PATH), MEM (QEMU RAM,
-# default 128M), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
+# default 128M), CPUS (virtual CPUs, 1 to 8, default 2), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
 # arguments), CMDLINE (extra kernel command-line words), GDBPORT (1234),
 # INIT=/bin/NAME and ARGS="..." (run one program as pid 1; QEMU ends with it).
 
@@ -41,7 +41,7 @@ endif
 KASFLAGS := -I. -g -D__ASSEMBLER__ -MMD -MP $(if $(IS_CLANG),--target=x86_64-unknown-none-elf)
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S) $(wildcard mm/*.c) \
+KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S kernel/dev/*.c kernel/dev/*.S) $(wildcard mm/*.c) \
 	$(wildcard proc/*.c proc/*.S) $(wildcard tests/kernel/*.c)
 KOBJ := $(patsubst %,$(B)/%.o,$(basename $(KSRC)))
 
@@ -146,14 +146,28 @@ $(B)/cowos-badopt.iso: $(B)/badopt.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cf
 deps:
 	@CC="$(CC)" sh tools/deps.sh
 
+# CPUS: the virtual CPUs QEMU gives the machine (-smp). The kernel starts
+# every one it finds (kernel/smp.c); it supports at most SMP_MAX_CPUS (8).
+CPUS ?= 2
+CPUS_VALID := 1 2 3 4 5 6 7 8
+ifneq ($(words $(CPUS)),1)
+$(error CPUS=$(CPUS): give one number of virtual CPUs, from 1 to 8)
+endif
+ifeq ($(filter $(CPUS_VALID),$(CPUS)),)
+$(error CPUS=$(CPUS): the number of virtual CPUs must be from 1 to 8)
+endif
+
+# TCG with one host thread per virtual CPU (thread=multi), so that 2 virtual
+# CPUs really run at once on 2 host cores. (-icount forces a single thread:
+# make bench boots one CPU, see tools/bench.mk.)
 ifeq ($(ACCEL),kvm)
 QEMU_ACCEL := -accel kvm -cpu host
 else
-QEMU_ACCEL := -accel tcg -cpu qemu64,+smep,+smap
+QEMU_ACCEL := -accel tcg,thread=multi -cpu qemu64,+smep,+smap
 endif
-QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -m $(MEM) -no-reboot -boot d \
+QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -smp $(CPUS) -m $(MEM) -no-reboot -boot d \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
+export QEMU_BASE QEMUFLAGS TEST_TIMEOUT CPUS
 
 # deps comes first so that a fresh machine gets its compiler before anything is built.
 run: deps $(B)/cowos.iso

@@ -15,11 +15,13 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/file.h"
 #include "kernel/gdt.h"
 #include "kernel/initrd.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
@@ -143,15 +145,16 @@ static void start_tests(void)
 
 void kmain(paddr_t mbi_paddr)
 {
-    console_init();
     gdt_init();
+    cpu_set_block(&cpu0, 0); /* GS: this CPU's struct cpu, before any spinlock */
+    console_init();
     trap_init();
     bootinfo_parse(mbi_paddr, &boot_info);
     cmdline_init(boot_info.cmdline);
     refuse_too_little_memory();
     pmm_init(&boot_info);
     vmm_init_kernel(&boot_info);
-    vmm_kernel_unmap_guard(gdt_df_stack_guard());
+    vmm_kernel_unmap_guard(gdt_df_stack_guard(0));
     syscall_init();
     proc_init();
     fork_init();
@@ -165,6 +168,7 @@ void kmain(paddr_t mbi_paddr)
     initrd_init(&boot_info);
     sti();
     print_banner();
+    smp_init(&boot_info); /* the other CPUs: online, idle, their timers ticking */
 
     refuse_wrong_cmdline();
 

@@ -607,6 +607,40 @@ void vmm_init_kernel(const struct boot_info *bi)
     vmm_activate(&kernel_space); /* the identity map of low memory is gone */
 }
 
+/* Is the kernel address va mapped (by a 4 KiB, 2 MiB or 1 GiB page)? */
+static bool kernel_mapped(vaddr_t va)
+{
+    static const int shifts[4] = {39, 30, 21, 12};
+    pte_t *table = table_at(kernel_space.pml4);
+    for (int level = 0; level < 4; level++) {
+        pte_t e = table[(va >> shifts[level]) & 0x1ff];
+        if (!pte_present(e))
+            return false;
+        if (level == 3 || (level > 0 && (e & PTE_PS)))
+            return true;
+        table = table_at(pte_addr(e));
+    }
+    return false;
+}
+
+void *vmm_kernel_map_phys(paddr_t pa, uint64_t len, bool mmio)
+{
+    if (len == 0 || pa + len < pa || pa + len > DIRECT_MAP_MAX)
+        return NULL;
+    uint64_t flags = PTE_P | PTE_G | PTE_NX | (mmio ? PTE_W | PTE_PCD | PTE_PWT : 0);
+    for (paddr_t p = page_round_down(pa); p < pa + len; p += PAGE_SIZE) {
+        vaddr_t va = DIRECT_MAP_BASE + p;
+        if (kernel_mapped(va))
+            continue;
+        pte_t *ptep = vmm_walk_alloc(&kernel_space, va);
+        if (!ptep)
+            return NULL;
+        *ptep = pte_make(p, flags);
+        invlpg(va);
+    }
+    return P2V(pa);
+}
+
 void vmm_kernel_unmap_guard(vaddr_t va)
 {
     pte_t *ptep = vmm_walk(&kernel_space, va);

@@ -25,6 +25,14 @@ struct vmspace {
 void vmm_init_kernel(const struct boot_info *bi);
 /* The kernel address space (kernel half only). */
 struct vmspace *vmm_kernel_space(void);
+/*
+ * Make the physical range [pa, pa + len) readable by the kernel at P2V(pa):
+ * RAM is mapped there already; firmware tables (read-only) and, with mmio,
+ * device registers (writable, uncached) outside RAM get 4 KiB pages. Returns
+ * P2V(pa), or NULL if the range lies beyond the direct map or a page table
+ * could not be allocated. At boot, on CPU 0 only (kernel tables have no lock).
+ */
+void *vmm_kernel_map_phys(paddr_t pa, uint64_t len, bool mmio);
 /* Remove the mapping of one kernel page (guard pages under stacks). */
 void vmm_kernel_unmap_guard(vaddr_t va);
 

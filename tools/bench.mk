@@ -18,7 +18,9 @@ BENCH_MEM := $(if $(filter command line environment,$(origin MEM)),$(MEM),1G)
 # (sleep=off), so nothing depends on the host's speed; the CD comes first in
 # the boot order (SeaBIOS's floppy probe waits seconds of guest time, which
 # take much longer under -icount).
-BENCH_QEMU := $(subst -m $(MEM) ,-m $(BENCH_MEM) ,$(QEMU_BASE)) -icount shift=0,sleep=off -boot d
+# One virtual CPU, whatever CPUS says: -icount runs TCG in a single thread,
+# so several virtual CPUs would only take turns on one host core.
+BENCH_QEMU := $(subst -smp $(CPUS) ,-smp 1 ,$(subst thread=multi,thread=single,$(subst -m $(MEM) ,-m $(BENCH_MEM) ,$(QEMU_BASE)))) -icount shift=0,sleep=off -boot d
 
 .PHONY: bench bench-host
 bench: deps
