@@ -88,7 +88,7 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
 		{ echo "error: function addresses moved between the two links"; exit 1; }
 
 # The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
-# $(B)/NAME.cmdline (NAME = run, test, crash, overflow or copydemos) is rewritten
+# $(B)/NAME.cmdline (NAME = run, test, crash, overflow, copydemos or smp) is rewritten
 # only when it changes; tools/cmdline.sh builds it from the variables below
 # (raw: ARGS='a "b c"' is two arguments, as a shell splits them) and refuses
 # mistakes (an unknown FORK, an INIT not in the initrd, bytes GRUB cannot carry).
@@ -132,6 +132,9 @@ $(B)/cowos-overflow.iso: $(B)/overflow.cmdline $(B)/kernel.elf $(INITRD) iso/gru
 # The demos again under fork=copy (only demos_test, no kernel tests).
 $(B)/cowos-copydemos.iso: $(B)/copydemos.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,copydemos,$@)
+# The kernel's SMP tests alone, booted with 4 CPUs whatever CPUS says.
+$(B)/cowos-smp.iso: $(B)/smp.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,smp,$@)
 # Boots that must be refused with one line and the failure status.
 $(B)/cowos-badinit.iso: $(B)/badinit.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,badinit,$@)
@@ -147,7 +150,7 @@ deps:
 	@CC="$(CC)" sh tools/deps.sh
 
 # CPUS: the virtual CPUs QEMU gives the machine (-smp). The kernel starts
-# every one it finds (kernel/smp.c); it supports at most SMP_MAX_CPUS (8).
+# every one it finds (kernel/smp.c); it supports at most CPU_MAX (8, kernel/cpu.h).
 CPUS ?= 2
 CPUS_VALID := 1 2 3 4 5 6 7 8
 ifneq ($(words $(CPUS)),1)
@@ -178,11 +181,13 @@ run: deps $(B)/cowos.iso
 # tests: the other boots and checks are left out, the last line is still the tally.
 TEST_FILTERED := $(strip $(KTEST)$(UTEST)$(filter ktest=% utest=%,$(CMDLINE)))
 TEST_EXTRA_ISOS := $(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/cowos-overflow.iso \
-	$(B)/cowos-copydemos.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso $(B)/cowos-smallmem.iso)
+	$(B)/cowos-copydemos.iso $(B)/cowos-smp.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso \
+	$(B)/cowos-smallmem.iso)
 TEST_CHECKS := $(if $(TEST_FILTERED),,HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
 	CMDLINECHECK="sh tools/cmdline-test.sh" \
 	OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log \
 	COPYDEMOS_ISO=$(B)/cowos-copydemos.iso COPYDEMOS_LOG=$(B)/copydemos.log \
+	SMP_ISO=$(B)/cowos-smp.iso SMP_LOG=$(B)/smp4.log \
 	REFUSE_BUILD=$(B))
 test: deps $(B)/cowos-test.iso $(TEST_EXTRA_ISOS)
 	@$(TEST_CHECKS) sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log \

@@ -10,6 +10,10 @@
 # 1b. With COPYDEMOS_ISO and COPYDEMOS_LOG set (make test sets them): the
 #    demos again in a boot with fork=copy (only /tests/demos_test runs), one
 #    more test: every demo must pass and explain its numbers in that mode too.
+# 1d. With SMP_ISO and SMP_LOG set (make test sets them): the main boot's
+#    log must say that all CPUS CPUs came online (one test), and SMP_ISO
+#    ("test ktest=smp_") is booted with 4 CPUs: all 4 online, every smp_
+#    kernel test passing (each CPU's timer ticks); one more test.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
 #    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 5 MiB (GRUB itself needs about that much)
 #    (cowos-smallmem.iso: a tiny initrd, so that GRUB fits and the kernel refuses),
@@ -128,6 +132,40 @@ if [ -n "${COPYDEMOS_ISO:-}" ]; then
         echo "# expected QEMU exit status 1 and \"ok N demos_test\", got status $qstatus; the log's last lines:"
         tail -n 40 "$COPYDEMOS_LOG" | sed 's/^/#   /'
         echo "not ok $n demos_pass_under_fork_copy"
+        f=$((f + 1))
+    fi
+fi
+
+# ---- 1d. every CPU online (only when make test sets SMP_ISO) ---------------
+# online_line N: the kernel's line for N CPUs online.
+online_line() { if [ "$1" = 1 ]; then echo '^smp: 1 CPU online '; else echo "^smp: $1 CPUs online "; fi; }
+if [ -n "${SMP_ISO:-}" ]; then
+    cpus=${CPUS:-2}
+    n=$((p + f + 1))
+    if grep -qE "$(online_line "$cpus")" "$log"; then
+        echo "ok $n smp_all_${cpus}_cpus_online"
+        p=$((p + 1))
+    else
+        echo "# expected \"smp: $cpus CPU(s) online\" in $log (CPUS=$cpus), got:"
+        grep '^smp:' "$log" | sed 's/^/#   /'
+        echo "not ok $n smp_all_${cpus}_cpus_online"
+        f=$((f + 1))
+    fi
+    n=$((p + f + 1))
+    echo "test.sh: SMP check: booting $SMP_ISO (\"test ktest=smp_\") with 4 CPUs; log in $SMP_LOG"
+    saved_base=$QEMU_BASE
+    QEMU_BASE=$(echo "$QEMU_BASE" | sed 's/-smp [0-9]*/-smp 4/')
+    boot "$SMP_ISO" "$SMP_LOG" quiet
+    QEMU_BASE=$saved_base
+    if [ "$qstatus" = 1 ] && grep -qE "$(online_line 4)" "$SMP_LOG" &&
+        grep -qE '^ok [0-9]+ smp_every_cpu_timer_ticks$' "$SMP_LOG" &&
+        grep -qE '^[0-9]+ passed, 0 failed$' "$SMP_LOG"; then
+        echo "ok $n smp_four_cpus_online_and_ticking"
+        p=$((p + 1))
+    else
+        echo "# expected QEMU exit status 1, \"smp: 4 CPUs online\" and every smp_ test passing; got status $qstatus:"
+        tail -n 20 "$SMP_LOG" | sed 's/^/#   /'
+        echo "not ok $n smp_four_cpus_online_and_ticking"
         f=$((f + 1))
     fi
 fi
