@@ -41,7 +41,8 @@ endif
 KASFLAGS := -I. -g -D__ASSEMBLER__ -MMD -MP $(if $(IS_CLANG),--target=x86_64-unknown-none-elf)
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S kernel/dev/*.c kernel/dev/*.S) $(wildcard mm/*.c) \
+KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S kernel/dev/*.c kernel/dev/*.S) \
+	$(wildcard kernel/fs/*.c) $(wildcard mm/*.c) \
 	$(wildcard proc/*.c proc/*.S) $(wildcard tests/kernel/*.c)
 KOBJ := $(patsubst %,$(B)/%.o,$(basename $(KSRC)))
 

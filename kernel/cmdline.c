@@ -91,6 +91,7 @@ enum value_kind {
     NAME,   /* a non-empty value */
     PATH,   /* an absolute path */
     CHOICE, /* one of the words in choices */
+    SIZE,   /* digits with an optional K, M or G */
 };
 
 static const struct option {
@@ -106,6 +107,7 @@ static const struct option {
     {"ktest", ANY, {0}, "ktest=PREFIX"},
     {"utest", NAME, {0}, "utest=NAME"},
     {"crash", CHOICE, {"pagefault", "stackoverflow"}, "crash=pagefault|stackoverflow"},
+    {"fssize", SIZE, {0}, "fssize=N[K|M|G]"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -187,6 +189,25 @@ bool cmdline_check_options(const struct cmdline *c, char *why, size_t size)
                 known |= strcmp(value, o->choices[k]) == 0;
             if (!known) {
                 snprintk(why, size, "unknown %s= value \"%s\"; valid: %s", o->key, value, o->shown);
+                return false;
+            }
+            break;
+        }
+        case SIZE: {
+            /* At least one page, at most 1 TiB, so the number cannot overflow. */
+            size_t d = 0;
+            while (value[d] >= '0' && value[d] <= '9')
+                d++;
+            const char *unit = value + d;
+            bool unit_ok = !*unit || (strchr("KkMmGg", *unit) && !unit[1]);
+            uint64_t n = 0;
+            for (size_t i = 0; i < d && i < 14; i++)
+                n = n * 10 + (uint64_t)(value[i] - '0');
+            int shift = !*unit ? 0 : (*unit == 'K' || *unit == 'k') ? 10
+                                   : (*unit == 'M' || *unit == 'm') ? 20 : 30;
+            if (d == 0 || d > 13 || !unit_ok || (n << shift) < 4096 || (n << shift) > (1UL << 40)) {
+                snprintk(why, size, "%s: %s= takes a size from 4K to 1024G, e.g. %s=64M", w,
+                         o->key, o->key);
                 return false;
             }
             break;

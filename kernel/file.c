@@ -1,6 +1,6 @@
 /*
  * file.c - open files, descriptor tables, the system calls on descriptors,
- * and the initrd's files and directories as open files. Invariants: a struct
+ * and open(). The files themselves live in kernel/fs. Invariants: a struct
  * file's refcount counts the descriptor slots (all processes) and kernel
  * holders pointing at it; it is freed when that reaches 0. p->fd_flags[fd]
  * (FD_CLOEXEC) belongs to the descriptor, not the file, and is set whenever
@@ -8,7 +8,7 @@
  */
 #include "kernel/file.h"
 #include "kernel/errno.h"
-#include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/pipe.h"
@@ -21,12 +21,9 @@
 #include "proc/proc.h"
 
 
-#define OPEN_PATH_MAX 256 /* longest path sys_open accepts, NUL included */
-
 /*
- * The open flags the kernel implements. O_NOCTTY and O_NOFOLLOW hold
- * vacuously (open reaches no terminal and no symbolic link), O_LARGEFILE
- * always. Anything else (O_SYNC, O_DSYNC, O_DIRECT, FASYNC, O_NOATIME,
+ * The open flags the kernel implements. O_NOCTTY holds vacuously (open
+ * reaches no terminal), O_LARGEFILE always. Anything else (O_SYNC, O_DSYNC, O_DIRECT, FASYNC, O_NOATIME,
  * O_PATH, O_TMPFILE, unknown bits) is -EINVAL.
  */
 #define FILE_OPEN_FLAGS                                                                            \
@@ -272,6 +269,7 @@ void file_close_on_exec(struct proc *p)
 
 int file_install_console(struct proc *p)
 {
+    p->umask = 022; /* Linux's default for init */
     struct file *f = tty_open();
     if (!f)
         return -ENOMEM;
@@ -287,6 +285,10 @@ int file_install_console(struct proc *p)
 
 int file_copy_table(struct proc *child, const struct proc *parent)
 {
+    struct inode *old_cwd = child->cwd;
+    child->cwd = parent->cwd ? vfs_iget(parent->cwd) : NULL;
+    vfs_iput(old_cwd);
+    child->umask = parent->umask;
     for (int fd = 0; fd < NOFILE; fd++) {
         struct file *prev = child->files[fd];
         child->files[fd] = parent->files[fd] ? file_ref(parent->files[fd]) : NULL;
@@ -299,161 +301,29 @@ int file_copy_table(struct proc *child, const struct proc *parent)
 
 void file_close_all(struct proc *p)
 {
+    vfs_iput(p->cwd);
+    p->cwd = NULL;
     for (int fd = 0; fd < NOFILE; fd++)
         if (p->files[fd])
             file_fd_close(p, fd);
 }
 
-/* ---- initrd files and directories ----------------------------------------- */
-
-/* A new offset for lseek, or -EINVAL if it would be negative or overflow. */
-static long seek_to(uint64_t cur, uint64_t end, long offset, int whence)
-{
-    long base;
-    if (whence == SEEK_SET)
-        base = 0;
-    else if (whence == SEEK_CUR)
-        base = (long)cur;
-    else if (whence == SEEK_END)
-        base = (long)end;
-    else
-        return -EINVAL;
-    long pos;
-    if (__builtin_add_overflow(base, offset, &pos) || pos < 0)
-        return -EINVAL;
-    return pos;
-}
-
-static long rdfile_read(struct file *f, vaddr_t buf, size_t n)
-{
-    const struct initrd_node *node = f->priv;
-    if (f->offset >= node->size || n == 0)
-        return 0;
-    size_t want = MIN(n, node->size - f->offset);
-    size_t got = file_copy_out(buf, node->data + f->offset, want);
-    if (got == 0)
-        return -EFAULT;
-    f->offset += got;
-    return (long)got;
-}
-
-static long rdfile_lseek(struct file *f, long offset, int whence)
-{
-    const struct initrd_node *node = f->priv;
-    long pos = seek_to(f->offset, node->size, offset, whence);
-    if (pos >= 0)
-        f->offset = (uint64_t)pos;
-    return pos;
-}
-
-static long rddir_read(struct file *f, vaddr_t buf, size_t n)
-{
-    (void)f, (void)buf, (void)n;
-    return -EISDIR;
-}
-
-/* Entries from f->offset on, as many as fit in count; the offset counts
- * entries. A short count only at the end of the directory. */
-static long rddir_getdents(struct file *f, vaddr_t buf, size_t count)
-{
-    const struct initrd_node *dir = f->priv;
-    if (count == 0)
-        return -EINVAL; /* no room for even one entry, as Linux */
-    size_t done = 0;
-    while (done < count && f->offset < INITRD_MAX_NODES) {
-        struct cowos_dirent d;
-        if (initrd_list(dir->path, (int)f->offset, &d) < 0)
-            break;
-        if (uaccess_copy_to_user(buf + done * sizeof(d), &d, sizeof(d)) < 0)
-            return done ? (long)done : -EFAULT;
-        f->offset++;
-        done++;
-    }
-    return (long)done;
-}
-
-/* Directories seek by entry index; SEEK_END has no meaning for them. */
-static long rddir_lseek(struct file *f, long offset, int whence)
-{
-    if (whence == SEEK_END)
-        return -EINVAL;
-    long pos = seek_to(f->offset, 0, offset, whence);
-    if (pos >= 0)
-        f->offset = (uint64_t)pos;
-    return pos;
-}
-
-/* The nodes belong to the initrd: closing frees nothing. */
-static const struct file_ops rdfile_ops = {
-    .read = rdfile_read,
-    .lseek = rdfile_lseek,
-};
-
-static const struct file_ops rddir_ops = {
-    .read = rddir_read,
-    .getdents = rddir_getdents,
-    .lseek = rddir_lseek,
-};
-
 /*
- * open(path, flags) on the initrd, which is read-only: opening for writing,
- * truncating or creating fails as on a read-only Linux mount (EROFS, or
- * EISDIR for a directory). Error order follows Linux: flags, path, EMFILE,
- * lookup.
+ * open(path, flags, mode) for p: the new descriptor, or -EINVAL (a flag the
+ * kernel does not implement), -EMFILE, and vfs_open's errors. path is a
+ * kernel string. Error order follows Linux: flags, EMFILE, path.
  */
-int file_open(struct proc *p, const char *path, int flags)
+int file_open(struct proc *p, const char *path, int flags, uint32_t mode)
 {
     if (flags & ~FILE_OPEN_FLAGS)
         return -EINVAL; /* a flag the kernel does not implement: refused, not ignored */
-    int acc = flags & O_ACCMODE;
-    bool writing = acc != O_RDONLY;
     if (lowest_free(p) < 0)
         return -EMFILE;
-    if (path[0] == '\0')
-        return -ENOENT;
-    const struct initrd_node *node;
-    int err = initrd_stat(path, &node);
-    if (err == -ENOENT && (flags & O_CREAT)) {
-        /* Creating fails for lack of a writable file system only if the
-         * directory it would go in exists. */
-        size_t len = strlen(path);
-        if (path[len - 1] == '/')
-            return -EISDIR; /* a trailing slash asks to create a directory */
-        char parent[OPEN_PATH_MAX + 4];
-        const struct initrd_node *dir;
-        strlcpy(parent, path, sizeof(parent));
-        size_t cut = 0; /* keep everything before the last '/' ("/" if that is all) */
-        for (size_t i = 0; parent[i]; i++)
-            if (parent[i] == '/')
-                cut = i;
-        parent[cut ? cut : (parent[0] == '/' ? 1 : 0)] = '\0';
-        err = initrd_stat(parent[0] ? parent : "/", &dir);
-        if (!err && !dir->is_dir)
-            err = -ENOTDIR;
-        return err ? err : -EROFS;
-    }
+    struct file *f;
+    int err = vfs_open(p, path, flags, mode, &f);
     if (err)
         return err;
-    if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-        return -EEXIST;
-    if (node->is_dir && (writing || (flags & O_CREAT)))
-        return -EISDIR;
-    if (!node->is_dir && (flags & O_DIRECTORY))
-        return -ENOTDIR;
-    if (!node->is_dir && (writing || (flags & O_TRUNC)))
-        return -EROFS;
-    struct file *f =
-        file_alloc(node->is_dir ? &rddir_ops : &rdfile_ops, FILE_READ, (void *)(uintptr_t)node);
-    if (!f)
-        return -ENOMEM;
-    /* What Linux's F_GETFL shows too: O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC
-     * and O_CLOEXEC are gone, and on 64-bit every file is a large file. */
-    f->status = (flags & (O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW)) | O_LARGEFILE;
     int fd = lowest_free(p);
-    if (fd < 0) {
-        file_close(f);
-        return fd;
-    }
     install_at(p, fd, f, flags & O_CLOEXEC);
     return fd;
 }
@@ -533,15 +403,6 @@ long sys_fcntl(long fd, long cmd, long arg)
     return file_fcntl(proc_current(), (int)fd, (int)cmd, arg);
 }
 
-long sys_open(long upath, long flags)
-{
-    char path[OPEN_PATH_MAX];
-    long len = uaccess_strncpy_from_user(path, (vaddr_t)upath, sizeof(path));
-    if (len < 0)
-        return len;
-    return file_open(proc_current(), path, (int)flags);
-}
-
 long sys_getdents(long fd, long buf, long count)
 {
     struct file *f = file_get(proc_current(), (int)fd);
@@ -562,9 +423,4 @@ long sys_lseek(long fd, long offset, long whence)
     if (!f->ops->lseek)
         return -ESPIPE;
     return f->ops->lseek(f, offset, (int)whence);
-}
-
-const struct initrd_node *file_initrd_node(const struct file *f)
-{
-    return f->ops == &rdfile_ops ? f->priv : NULL;
 }

@@ -1,7 +1,7 @@
 /*
  * file.h - open files and the per-process descriptor table. A struct file is
  * one open file description, shared by dup and fork and freed with its last
- * reference. Its ops table says what it is (console, pipe end, initrd file or
+ * reference. Its ops table says what it is (console, pipe end, or a VFS file or
  * directory); a NULL op makes the system call fail as Linux would.
  */
 #ifndef KERNEL_FILE_H
@@ -174,11 +174,12 @@ long file_fcntl(struct proc *p, int fd, int cmd, long arg);
 void file_close_on_exec(struct proc *p);
 
 /*
- * open(path, flags) for p on the initrd (read-only): the new descriptor, or
- * -ENOENT, -ENOTDIR, -EISDIR, -EROFS (30: writing or creating), -EEXIST,
- * -ENAMETOOLONG, -EMFILE, -ENOMEM. path is a kernel string.
+ * open(path, flags, mode) for p on the file system: the new descriptor, or
+ * -EINVAL (an open flag not implemented), -EMFILE, or vfs_open's errors
+ * (-ENOENT, -ENOTDIR, -EISDIR, -EEXIST, -ELOOP, -ENAMETOOLONG, -ENOSPC,
+ * -EACCES for writing /proc, -ENOMEM). path is a kernel string.
  */
-int file_open(struct proc *p, const char *path, int flags);
+int file_open(struct proc *p, const char *path, int flags, uint32_t mode);
 
 /*
  * Descriptors 0, 1 and 2 of p on the console (one shared open file), for
@@ -198,7 +199,6 @@ long sys_close(long fd);
 long sys_dup(long fd);
 long sys_dup2(long oldfd, long newfd);
 long sys_pipe(long fds);
-long sys_open(long path, long flags);
 long sys_getdents(long fd, long buf, long count);
 long sys_lseek(long fd, long offset, long whence);
 long sys_pipe2(long fds, long flags);
@@ -213,10 +213,5 @@ long sys_dup3(long oldfd, long newfd, long flags);
  * is not open; -EINVAL for any other command.
  */
 long sys_fcntl(long fd, long cmd, long arg);
-
-/* The initrd file behind f, for mmap; NULL if f is anything else (a pipe,
- * the console, a directory), which mmap refuses with ENODEV. */
-struct initrd_node;
-const struct initrd_node *file_initrd_node(const struct file *f);
 
 #endif

@@ -396,4 +396,6 @@ int initrd_list(const char *dir, int index, struct cowos_dirent *out)
     return initrd_list_in(&boot_rd, dir, index, out);
 }
 
+const struct initrd *initrd_boot(void) { return &boot_rd; }
+
 int initrd_file_count(void) { return boot_rd.files; }

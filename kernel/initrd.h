@@ -57,6 +57,8 @@ int initrd_stat(const char *path, const struct initrd_node **node);
  * entry or if dir is missing; -ENOTDIR if dir is a file.
  */
 int initrd_list(const char *dir, int index, struct cowos_dirent *out);
+/* The boot initrd's index (the file system unpacks it at boot). */
+const struct initrd *initrd_boot(void);
 /* Regular files in the boot initrd. */
 int initrd_file_count(void);
 

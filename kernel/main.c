@@ -19,6 +19,7 @@
 #include "kernel/file.h"
 #include "kernel/gdt.h"
 #include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
 #include "kernel/smp.h"
@@ -166,6 +167,7 @@ void kmain(paddr_t mbi_paddr)
     file_init();
     tty_init();
     initrd_init(&boot_info);
+    vfs_init(); /* the root file system, filled from the initrd; /proc, /tmp */
     sti();
     print_banner();
     smp_init(&boot_info); /* the other CPUs: online, idle, their timers ticking */

@@ -17,6 +17,7 @@
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 #define PIPE_PAGES (PIPE_SIZE / PAGE_SIZE)
 
@@ -105,7 +106,8 @@ static size_t ring_drain(struct pipe *pp, uint64_t pos, const struct iobuf *io, 
 
 /*
  * Read up to n bytes: waits (if block) until the pipe holds something or has
- * no writer. Bytes read, 0 at end of file, -EAGAIN, -EINTR, or -EFAULT.
+ * no writer. Bytes read, 0 at end of file, -EAGAIN, -ERESTARTSYS (a signal),
+ * or -EFAULT.
  * As on Linux the destination is looked at only when there is something to
  * copy (a read into a bad buffer sleeps like any other), and a destination
  * that faults part way consumes nothing: the bytes stay for the next read.
@@ -120,7 +122,7 @@ static long do_read(struct pipe *pp, const struct iobuf *io, size_t n, bool bloc
         if (!block)
             return -EAGAIN;
         if (proc_interrupted())
-            return -EINTR;
+            return -ERESTARTSYS; /* EINTR, or restarted under SA_RESTART */
         proc_sleep(&pp->readers);
     }
     size_t want = MIN(n, used(pp));
@@ -139,15 +141,19 @@ static long do_read(struct pipe *pp, const struct iobuf *io, size_t n, bool bloc
  * byte otherwise). Returns n, or fewer if the readers went away, a signal
  * came, the user buffer turned bad part way (what was readable went in), or
  * (not blocking) the ring filled up; when nothing was written: -EPIPE,
- * -EINTR, -EFAULT or -EAGAIN.
+ * -ERESTARTSYS (a signal), -EFAULT or -EAGAIN; a write with no reader left
+ * also sends the writer SIGPIPE.
  */
 static long do_write(struct pipe *pp, const struct iobuf *io, size_t n, bool block)
 {
     bool atomic = n <= PIPE_BUF;
     size_t done = 0;
     while (done < n) {
-        if (pp->readers == 0)
+        if (pp->readers == 0) {
+            if (proc_current()) /* as Linux: SIGPIPE even after a partial write */
+                signal_send(proc_current(), SIGPIPE, SI_USER, proc_current()->pid);
             return done ? (long)done : -EPIPE;
+        }
         size_t room = PIPE_SIZE - used(pp);
         if (room == 0 || (atomic && room < n)) {
             if (!block)
@@ -155,7 +161,7 @@ static long do_write(struct pipe *pp, const struct iobuf *io, size_t n, bool blo
             if (!io_readable(io, done, atomic ? n : 1))
                 return done ? (long)done : -EFAULT;
             if (proc_interrupted())
-                return done ? (long)done : -EINTR;
+                return done ? (long)done : -ERESTARTSYS;
             proc_sleep(&pp->writers);
             continue;
         }

@@ -5,7 +5,7 @@
  * all is written; up to PIPE_BUF bytes, atomically. A write never sleeps
  * for room for bytes its buffer cannot supply: that is -EFAULT (or the
  * count written so far) at once. With no reader left a write fails with
- * -EPIPE (no SIGPIPE: the writer lives on). O_NONBLOCK on an end turns
+ * -EPIPE and the writer gets SIGPIPE. O_NONBLOCK on an end turns
  * every sleep into -EAGAIN.
  */
 #ifndef KERNEL_PIPE_H

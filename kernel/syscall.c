@@ -8,6 +8,7 @@
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
+#include "kernel/fs/fscalls.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
 #include "kernel/sysnum.h"
@@ -23,6 +24,8 @@
 #include "proc/fork.h"
 #include "proc/proc.h"
 #include "proc/sched.h"
+#include "proc/signal.h"
+#include "kernel/tty.h"
 
 typedef long (*syscall_fn)(const struct trapframe *tf);
 
@@ -41,6 +44,12 @@ typedef long (*syscall_fn)(const struct trapframe *tf);
     static long call_##f(const struct trapframe *tf)                                           \
     {                                                                                          \
         return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx);                                 \
+    }
+
+#define ARGS4(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx, (long)tf->r10);                  \
     }
 
 #define ARGS6(f)                                                                               \
@@ -69,7 +78,7 @@ ARGS2(sys_nanosleep)
 ARGS0(sys_sched_yield)
 ARGS0(sys_setsid)
 ARGS1(sys_sysconf)
-ARGS2(sys_open)
+ARGS3(sys_open)
 ARGS3(sys_getdents)
 ARGS3(sys_lseek)
 ARGS1(sys_getsid)
@@ -89,6 +98,45 @@ ARGS3(sys_msync)
 ARGS3(sys_vmareas)
 ARGS1(sys_mlockall)
 ARGS0(sys_munlockall)
+#define ARGS4(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx, (long)tf->r10);                  \
+    }
+ARGS4(sys_rt_sigaction)
+ARGS4(sys_rt_sigprocmask)
+ARGS2(sys_rt_sigpending)
+ARGS2(sys_rt_sigsuspend)
+ARGS0(sys_rt_sigreturn)
+ARGS0(sys_pause)
+ARGS1(sys_alarm)
+ARGS2(sys_setpgid)
+ARGS1(sys_getpgid)
+ARGS3(sys_ioctl)
+ARGS4(sys_waitid)
+ARGS0(sys_restart_syscall)
+ARGS4(sys_pread64)
+ARGS4(sys_pwrite64)
+ARGS2(sys_ftruncate)
+ARGS2(sys_truncate)
+ARGS1(sys_unlink)
+ARGS2(sys_rename)
+ARGS2(sys_link)
+ARGS2(sys_symlink)
+ARGS3(sys_readlink)
+ARGS2(sys_mkdir)
+ARGS1(sys_rmdir)
+ARGS2(sys_stat)
+ARGS2(sys_fstat)
+ARGS2(sys_lstat)
+ARGS3(sys_getdents64)
+ARGS1(sys_chdir)
+ARGS1(sys_fchdir)
+ARGS2(sys_getcwd)
+ARGS1(sys_fsync)
+ARGS1(sys_umask)
+ARGS2(sys_access)
+ARGS2(sys_statfs)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -130,6 +178,40 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_vmareas] = call_sys_vmareas,
     [SYS_mlockall] = call_sys_mlockall,
     [SYS_munlockall] = call_sys_munlockall,
+    [SYS_rt_sigaction] = call_sys_rt_sigaction,
+    [SYS_rt_sigprocmask] = call_sys_rt_sigprocmask,
+    [SYS_rt_sigpending] = call_sys_rt_sigpending,
+    [SYS_rt_sigsuspend] = call_sys_rt_sigsuspend,
+    [SYS_rt_sigreturn] = call_sys_rt_sigreturn,
+    [SYS_pause] = call_sys_pause,
+    [SYS_alarm] = call_sys_alarm,
+    [SYS_setpgid] = call_sys_setpgid,
+    [SYS_getpgid] = call_sys_getpgid,
+    [SYS_ioctl] = call_sys_ioctl,
+    [SYS_waitid] = call_sys_waitid,
+    [SYS_restart_syscall] = call_sys_restart_syscall,
+    [SYS_pread64] = call_sys_pread64,
+    [SYS_pwrite64] = call_sys_pwrite64,
+    [SYS_ftruncate] = call_sys_ftruncate,
+    [SYS_truncate] = call_sys_truncate,
+    [SYS_unlink] = call_sys_unlink,
+    [SYS_rename] = call_sys_rename,
+    [SYS_link] = call_sys_link,
+    [SYS_symlink] = call_sys_symlink,
+    [SYS_readlink] = call_sys_readlink,
+    [SYS_mkdir] = call_sys_mkdir,
+    [SYS_rmdir] = call_sys_rmdir,
+    [SYS_stat] = call_sys_stat,
+    [SYS_fstat] = call_sys_fstat,
+    [SYS_lstat] = call_sys_lstat,
+    [SYS_getdents64] = call_sys_getdents64,
+    [SYS_chdir] = call_sys_chdir,
+    [SYS_fchdir] = call_sys_fchdir,
+    [SYS_getcwd] = call_sys_getcwd,
+    [SYS_fsync] = call_sys_fsync,
+    [SYS_umask] = call_sys_umask,
+    [SYS_access] = call_sys_access,
+    [SYS_statfs] = call_sys_statfs,
 };
 
 void syscall_init(void) { cpu_init(); }
@@ -139,7 +221,9 @@ void syscall_dispatch(struct trapframe *tf)
     uint64_t n = tf->rax;
     long r = (n < SYS_COUNT && table[n]) ? table[n](tf) : -ENOSYS;
     tf->rax = (uint64_t)r;
-    proc_check_signals();
+    /* A handler may interrupt the call and restart it; never sigreturn,
+     * whose "result" is the restored rax. */
+    signal_deliver(tf, n == SYS_rt_sigreturn || n >= SYS_COUNT ? -1 : (long)n);
 }
 
 long sys_sysconf(long name)

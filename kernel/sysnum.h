@@ -30,7 +30,7 @@
 #define SYS_sched_yield 16
 #define SYS_setsid 17     /* () -> new session id */
 #define SYS_sysconf 18    /* (name) -> value */
-#define SYS_open 19       /* (path, flags) -> fd; files of the initrd, read-only */
+#define SYS_open 19       /* (path, flags, mode) -> fd */
 #define SYS_getdents 20   /* (fd, struct cowos_dirent *buf, count) -> entries, 0 at end */
 #define SYS_lseek 21      /* (fd, offset, whence) */
 #define SYS_getsid 22     /* (pid) */
@@ -52,11 +52,46 @@
 #define SYS_vmareas 37    /* (pid (0 = self), struct cowos_vmarea *buf, max) -> areas (may exceed max) */
 #define SYS_mlockall 38   /* (flags) */
 #define SYS_munlockall 39 /* () */
+#define SYS_rt_sigaction 40   /* (sig, const struct cowos_sigaction *act, struct cowos_sigaction *old, 8) */
+#define SYS_rt_sigprocmask 41 /* (how, const sigset *set, sigset *old, 8) */
+#define SYS_rt_sigpending 42  /* (sigset *set, 8) */
+#define SYS_rt_sigsuspend 43  /* (const sigset *mask, 8) -> -1/EINTR after a handler ran */
+#define SYS_rt_sigreturn 44   /* () from a handler's restorer: restores the frame at rsp - 8 */
+#define SYS_pause 45          /* () -> -1/EINTR after a handler ran */
+#define SYS_alarm 46          /* (seconds) -> seconds left of the previous alarm */
+#define SYS_setpgid 47        /* (pid, pgid) */
+#define SYS_getpgid 48        /* (pid) */
+#define SYS_ioctl 49          /* (fd, cmd, arg): the console's TCGETS, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY */
+#define SYS_waitid 50         /* (idtype, id, siginfo *info, options) */
+#define SYS_restart_syscall 51 /* () the kernel's own: an interrupted nanosleep continuing */
 #define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
  * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
  * 64-95 files, 96-103 process creation (vfork). */
+/* 64-95: the file system (kernel/fs/fscalls.c), Linux's calls of these names. */
+#define SYS_pread64 64    /* (fd, buf, n, offset) */
+#define SYS_pwrite64 65   /* (fd, buf, n, offset) */
+#define SYS_ftruncate 66  /* (fd, length) */
+#define SYS_truncate 67   /* (path, length) */
+#define SYS_unlink 68     /* (path) */
+#define SYS_rename 69     /* (oldpath, newpath) */
+#define SYS_link 70       /* (oldpath, newpath) */
+#define SYS_symlink 71    /* (target, linkpath) */
+#define SYS_readlink 72   /* (path, buf, size) -> bytes, not NUL-terminated */
+#define SYS_mkdir 73      /* (path, mode) */
+#define SYS_rmdir 74      /* (path) */
+#define SYS_stat 75       /* (path, struct cowos_stat *) */
+#define SYS_fstat 76      /* (fd, struct cowos_stat *) */
+#define SYS_lstat 77      /* (path, struct cowos_stat *) */
+#define SYS_getdents64 78 /* (fd, buf, count) -> bytes of struct linux_dirent64 records */
+#define SYS_chdir 79      /* (path) */
+#define SYS_fchdir 80     /* (fd) */
+#define SYS_getcwd 81     /* (buf, size) -> length with the NUL */
+#define SYS_fsync 82      /* (fd) */
+#define SYS_umask 83      /* (mask) -> the previous mask */
+#define SYS_access 84     /* (path, mode) */
+#define SYS_statfs 85     /* (path, struct cowos_statfs *) */
 #define SYS_COUNT 128 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
@@ -106,7 +141,36 @@
 #define COWOS_MCL_FUTURE 2
 #define COWOS_MCL_ONFAULT 4
 
-/* One directory entry returned by SYS_getdents. */
+/* stat, fstat, lstat: Linux's x86-64 struct stat, field for field. */
+struct cowos_stat {
+    unsigned long st_dev;
+    unsigned long st_ino;
+    unsigned long st_nlink;
+    unsigned int st_mode;
+    unsigned int st_uid;
+    unsigned int st_gid;
+    int pad0_;
+    unsigned long st_rdev;
+    long st_size;
+    long st_blksize;
+    long st_blocks; /* 512-byte units */
+    unsigned long st_atime, st_atime_nsec;
+    unsigned long st_mtime, st_mtime_nsec;
+    unsigned long st_ctime, st_ctime_nsec;
+    long unused_[3];
+};
+
+/* statfs: Linux's x86-64 struct statfs. */
+struct cowos_statfs {
+    long f_type, f_bsize;
+    unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int f_fsid[2];
+    long f_namelen, f_frsize, f_flags;
+    long f_spare[4];
+};
+
+/* One directory entry returned by SYS_getdents (the older call; names are
+ * cut to 55 bytes: use SYS_getdents64). */
 struct cowos_dirent {
     unsigned long size; /* file size in bytes */
     char name[56];      /* NUL-terminated name within the directory */
@@ -142,8 +206,8 @@ struct cowos_memstat {
     /* Shared page tables (fork=cow): */
     unsigned long fork_mode_page;   /* 1 when booted with fork=page (per-page COW, no table sharing) */
     unsigned long fork_tables_shared; /* last-level tables forks shared whole */
-    unsigned long fork_pages_deferred; /* pages in those tables (counted in fork_pages_shared too):
-                                          no PTE touched, no count taken at fork */
+    unsigned long fork_pages_deferred; /* references fork did not take for pages in those tables
+                                          (not in fork_pages_shared), taken when a table is copied */
     unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
     unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };

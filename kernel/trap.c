@@ -185,5 +185,5 @@ void trap_dispatch(struct trapframe *tf)
         panic_trap(tf);
     }
     if (trap_from_user(tf))
-        proc_check_signals(); /* on the way back out to user mode */
+        signal_deliver(tf, -1); /* on the way back out to user mode */
 }

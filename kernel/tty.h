@@ -3,9 +3,10 @@
  * from COM1 (IRQ 4) through a canonical line discipline: echo, backspace and
  * DEL erase a character, Ctrl-U the line, Enter ends a line, Ctrl-D sends the
  * line without a newline (on an empty line: end of file, read returns 0).
- * Ctrl-C drops the line being edited and sends SIGINT to the programs of the
- * console's session (the session of the last process to read the console),
- * never to its leader (the shell) or to init; job control will replace this.
+ * Ctrl-C, Ctrl-\ and Ctrl-Z drop the line being edited and send SIGINT,
+ * SIGQUIT and SIGTSTP to the foreground process group of the session whose
+ * controlling terminal the console is (taken with TIOCSCTTY by a session
+ * leader; tcsetpgrp is TIOCSPGRP). Background reads get SIGTTIN.
  */
 #ifndef KERNEL_TTY_H
 #define KERNEL_TTY_H
@@ -30,9 +31,21 @@ struct file *tty_open(void);
  * Bytes that do not fit in TTY_BUF are dropped.
  */
 void tty_input(int c);
-/* Ctrl-C's work: SIGINT to every live process of session sid except the
- * session's leader and pid 1. Returns how many were signalled. */
-int tty_interrupt_session(int sid);
+/* Ctrl-C's work: sig to every live process of the foreground group.
+ * Returns how many took it (0 with no controlling session, or if all
+ * ignore it). */
+int tty_signal_foreground(int sig);
+/* Make the console the controlling terminal of session sid with foreground
+ * group pgrp (0, 0: of nobody). For the kernel's tests; programs use ioctl. */
+void tty_set_session(int sid, int pgrp);
+/* The foreground process group, or 0 when no session has the console. */
+int tty_foreground(void);
+/* The leader of session sid exits: if the console is its terminal, the
+ * foreground group gets SIGHUP and SIGCONT and the console is free again. */
+void tty_session_leader_exited(int sid);
+/* ioctl on a descriptor: TCGETS, TIOCSCTTY, TIOCGPGRP, TIOCSPGRP of the
+ * console (Linux's numbers and errors); -ENOTTY for anything else. */
+long sys_ioctl(long fd, long cmd, long arg);
 /* Turn echo of typed input on or off; returns the previous setting. */
 bool tty_set_echo(bool on);
 /*

@@ -160,10 +160,7 @@ void cow_stats(struct cowos_memstat *out)
     out->frames_free = pmm_free_count();
     out->pt_pages = vmm_pt_pages_in_use();
     out->forks = stats.forks;
-    struct vma_stats v0;
-    vma_get_stats(&v0);
-    /* pages in tables shared whole are shared too, their references deferred */
-    out->fork_pages_shared = stats.fork_pages_shared + v0.fork_pages_deferred;
+    out->fork_pages_shared = stats.fork_pages_shared;
     out->fork_pages_copied = stats.fork_pages_copied;
     out->fork_pt_pages = stats.fork_pt_pages;
     out->cow_faults = stats.faults;
@@ -186,8 +183,7 @@ void cow_stats(struct cowos_memstat *out)
     out->fork_pages_shared_mapping = v.fork_pages_shared_mapping;
     out->areas = v.areas_now;
     out->fork_tables_shared = v.fork_tables_shared;
-    out->fork_pages_deferred = v.fork_pages_deferred;
-    vmm_table_stats(&out->tables_copied, &out->tables_reused);
+    vmm_table_stats(&out->tables_copied, &out->tables_reused, &out->fork_pages_deferred);
 }
 
 bool cow_set_trace(bool on)

@@ -110,8 +110,9 @@ static const char *describe(uint64_t err, vaddr_t va, int r)
     return "page fault: protection violation";
 }
 
-/* The program loses: r says why. Never returns. */
-static __noreturn __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r)
+/* The program gets the fault's signal, r says which and why: it dies, or
+ * (a handler that catches it) this returns and the handler runs next. */
+static __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r)
 {
     if (r == -ENOMEM) {
         proc_check_signals(); /* chosen by the OOM killer itself: its line said so */

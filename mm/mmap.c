@@ -4,14 +4,15 @@
  * numbers, then asks mm/vma.c to change the calling process's areas.
  *
  * Where this kernel differs it refuses, never ignores: flags and advice it
- * does not implement are EINVAL (see the README's list). Files are the
- * initrd's, which are read-only, so a shared writable file mapping is
- * always EACCES and msync has nothing to write back.
+ * does not implement are EINVAL (see the README's list). A file mapping maps
+ * the file's own page-cache frames (kernel/fs/tmpfs.c keeps no other copy):
+ * a MAP_SHARED writable mapping writes the file itself, and msync has
+ * nothing to copy back.
  */
 #include "mm/mmap.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
-#include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/sysnum.h"
 #include "mm/memlayout.h"
 #include "mm/pagecache.h"
@@ -53,16 +54,18 @@ long sys_mmap(long uaddr, long ulen, long prot, long flags, long fd, long off)
     bool shared = type != COWOS_MAP_PRIVATE, anon = (flags & COWOS_MAP_ANONYMOUS) != 0;
     bool fixed = (flags & (COWOS_MAP_FIXED | COWOS_MAP_FIXED_NOREPLACE)) != 0;
 
-    const struct initrd_node *node = NULL;
+    struct inode *ino = NULL;
+    bool file_writable = false;
     if (!anon) {
         struct file *f = fd < 0 || fd > 0x7fffffffL ? NULL : file_get(p, (int)fd);
         if (!f)
             return -EBADF;
-        node = file_initrd_node(f);
-        if (!node)
-            return -ENODEV; /* pipes, the console, directories: nothing to map */
+        ino = vfs_file_inode(f);
+        if (!ino || !ino->pages)
+            return -ENODEV; /* pipes, the console, directories, /proc: nothing to map */
         if (!(f->flags & FILE_READ) || (shared && (prot & VMA_WRITE) && !(f->flags & FILE_WRITE)))
             return -EACCES;
+        file_writable = (f->flags & FILE_WRITE) != 0;
     }
     if (len == 0)
         return -EINVAL;
@@ -94,19 +97,26 @@ long sys_mmap(long uaddr, long ulen, long prot, long flags, long fd, long off)
     }
 
     struct pagecache_obj *obj = NULL;
-    if (!anon)
-        obj = pagecache_file(node);
-    else if (shared)
+    if (!anon) {
+        obj = ino->pages;
+        pagecache_get(obj);
+    } else if (shared) {
         obj = pagecache_anon(len);
+    }
     if ((!anon || shared) && !obj)
         return -ENOMEM;
-    uint32_t vflags = (shared ? VMA_SHARED : 0) | (shared && !anon ? 0 : VMA_MAYWRITE);
+    /* A shared mapping of a file may become writable only if the file is
+     * open for writing; from then on any page may be written through it. */
+    uint32_t vflags =
+        (shared ? VMA_SHARED : 0) | (shared && !anon && !file_writable ? 0 : VMA_MAYWRITE);
+    if (shared && !anon && file_writable)
+        pagecache_mark_all_dirty(obj);
     int r = 0;
     if (fixed && (flags & COWOS_MAP_FIXED))
         r = vma_unmap(p->areas, start, start + len); /* MAP_FIXED replaces what was there */
     if (r == 0)
         r = vma_map(p->areas, start, start + len, (uint32_t)prot, vflags, obj, anon ? 0 : offset, 0,
-                    anon ? (shared ? "[shared]" : "") : node->path);
+                    anon ? (shared ? "[shared]" : "") : obj->name);
     if (obj)
         pagecache_put(obj); /* the area holds its own reference */
     if (r < 0)
@@ -216,7 +226,7 @@ long sys_msync(long uaddr, long ulen, long flags)
         return -ENOMEM;
     if (!vma_range_mapped(proc_current()->areas, addr, end))
         return -ENOMEM;
-    return 0; /* every file is read-only: a shared mapping has nothing to write back */
+    return 0; /* a shared file mapping maps the file's own frames: nothing to copy back */
 }
 
 long sys_mlockall(long flags)

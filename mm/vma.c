@@ -546,7 +546,7 @@ static int share_table_shared(vaddr_t table_va, pte_t *pt, int first, int last, 
  * maps enough pages for sharing to beat the per-page path. */
 struct share_tables {
     struct vma_set *child, *parent;
-    uint64_t tables, pages;
+    uint64_t tables;
 };
 
 static bool table_plain_private(const struct vma_set *set, vaddr_t table_va)
@@ -561,16 +561,17 @@ static bool table_plain_private(const struct vma_set *set, vaddr_t table_va)
 static int maybe_share_table(vaddr_t table_va, pte_t *pt, int first, int last, void *arg)
 {
     struct share_tables *st = arg;
+    /* Enough pages to gain? Stop counting as soon as we know: fork must not
+     * touch all 512 entries of a table it shares (their number is counted
+     * when a table is copied, fork_pages_deferred). */
     int present = 0;
-    for (int i = first; i < last; i++)
-        present += pte_present(pt[i]);
+    for (int i = first; i < last && present < VMA_SHARE_TABLE_MIN; i++)
+        present += (int)(pt[i] & PTE_P); /* PTE_P is bit 0 */
     if (present < VMA_SHARE_TABLE_MIN || !table_plain_private(st->parent, table_va))
         return 0;
     int r = vmm_share_table(st->child->vs, st->parent->vs, table_va);
-    if (r == 0) {
+    if (r == 0)
         st->tables++;
-        st->pages += (uint64_t)present;
-    }
     return r == -ENOENT ? 0 : r;
 }
 
@@ -593,10 +594,9 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
         insert_at(child, child->count, c);
     }
     if (share_tables) { /* whole tables first; share_private skips what they cover */
-        struct share_tables st = {child, parent, 0, 0};
+        struct share_tables st = {child, parent, 0};
         r = vmm_for_each_table_in(parent->vs, 0, USER_TOP, maybe_share_table, &st);
         stats.fork_tables_shared += st.tables;
-        stats.fork_pages_deferred += st.pages;
     }
     for (int i = 0; i < parent->count && r == 0; i++) {
         const struct vm_area *a = parent->areas[i];

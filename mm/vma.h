@@ -73,7 +73,6 @@ struct vma_stats {
     uint64_t shared_faults;       /* faults in MAP_SHARED areas */
     uint64_t fork_pages_shared_mapping; /* pages fork shared as MAP_SHARED (no COW, no copy) */
     uint64_t fork_tables_shared;  /* last-level tables fork shared whole (fork=cow) */
-    uint64_t fork_pages_deferred; /* pages in them: no reference taken, no PTE touched at fork */
     uint64_t areas_now;           /* areas in all processes right now */
 };
 

@@ -61,7 +61,7 @@ static void free_table(struct vmspace *vs, paddr_t pa)
     pmm_decref(pa);
 }
 
-static uint64_t tables_copied, tables_reused;
+static uint64_t tables_copied, tables_reused, pages_deferred;
 
 /* A user directory entry without PTE_W points at a shared last-level table. */
 static bool pde_shared(pte_t pde) { return pte_present(pde) && !(pde & PTE_W) && !(pde & PTE_PS); }
@@ -99,6 +99,7 @@ static int unshare(struct vmspace *vs, pte_t *pde, vaddr_t va)
                 if (pte_writable(e) || pte_cow(e))
                     from[i] = e = pte_mkcow(e); /* two tables map the frame now */
                 pmm_incref(pte_addr(e));
+                pages_deferred++; /* the reference fork did not take, taken now */
             }
             to[i] = e & ~(PTE_A | PTE_D);
         }
@@ -148,14 +149,20 @@ int vmm_share_table(struct vmspace *child, struct vmspace *parent, vaddr_t va)
     pte_t *ppde = pde_of(parent, va);
     if (!ppde || !pte_present(*ppde) || (*ppde & PTE_PS))
         return -ENOENT;
-    /* The child's path down to its directory, made if missing. */
-    pte_t *leaf = vmm_walk_alloc(child, va);
-    if (!leaf)
-        return -ENOMEM;
-    pte_t *cpde = pde_of(child, va);
-    paddr_t fresh = pte_addr(*cpde); /* the empty table the walk just made */
-    *cpde = 0;
-    free_table(child, fresh);
+    /* The child's path down to its directory (PDPT and PD), made if missing. */
+    pte_t *e = &table_at(child->pml4)[PML4_INDEX(va)];
+    for (int level = 0; level < 2; level++) {
+        if (!pte_present(*e)) {
+            paddr_t t = alloc_table(child);
+            if (!t)
+                return -ENOMEM;
+            *e = pte_make(t, TABLE_FLAGS);
+        }
+        e = &table_at(pte_addr(*e))[level == 0 ? PDPT_INDEX(va) : PD_INDEX(va)];
+    }
+    pte_t *cpde = e;
+    if (pte_present(*cpde))
+        return -EEXIST; /* the child has a table there already */
     paddr_t pt = pte_addr(*ppde);
     pmm_incref(pt);
     child->pt_pages++;
@@ -164,10 +171,11 @@ int vmm_share_table(struct vmspace *child, struct vmspace *parent, vaddr_t va)
     return 0;
 }
 
-void vmm_table_stats(uint64_t *copied, uint64_t *reused)
+void vmm_table_stats(uint64_t *copied, uint64_t *reused, uint64_t *deferred)
 {
     *copied = tables_copied;
     *reused = tables_reused;
+    *deferred = pages_deferred;
 }
 
 static bool is_user(vaddr_t va) { return va < USER_TOP; }

@@ -89,8 +89,9 @@ int vmm_unshare_range(struct vmspace *vs, vaddr_t start, vaddr_t end);
  * the very same table for va? */
 bool vmm_table_shared(struct vmspace *vs, vaddr_t va);
 bool vmm_same_table(struct vmspace *a, struct vmspace *b, vaddr_t va);
-/* Tables unshared by copying, and by finding the last sharer, since boot. */
-void vmm_table_stats(uint64_t *copied, uint64_t *reused);
+/* Since boot: tables unshared by copying, and by finding the last sharer;
+ * and the references the copies took for the pages fork had not counted. */
+void vmm_table_stats(uint64_t *copied, uint64_t *reused, uint64_t *deferred);
 
 /*
  * Map the page at va to frame pa with flags (PTE_P is added). The mapping

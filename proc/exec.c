@@ -19,7 +19,7 @@
 #include "proc/exec.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
-#include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/string.h"
 #include "kernel/trap.h"
 #include "kernel/gdt.h"
@@ -35,6 +35,7 @@
 #include "proc/elf.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 #define USER_IMAGE_TOP (USER_STACK_TOP - USER_STACK_MAX) /* segments end below the stack zone */
 #define MAX_PHDRS 64
@@ -102,13 +103,16 @@ static int map_segment(struct vma_set *set, struct pagecache_obj *obj, const cha
     return r;
 }
 
-static int load_segments(struct vma_set *set, const struct initrd_node *file, vaddr_t *entry,
+static int load_segments(struct vma_set *set, struct inode *file, vaddr_t *entry,
                          vaddr_t *image_end)
 {
-    const uint8_t *image = file->data;
-    size_t size = file->size;
-    const struct elf64_ehdr *eh = (const struct elf64_ehdr *)image;
-    if (size < sizeof(*eh) || eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
+    struct pagecache_obj *obj = file->pages;
+    size_t size = obj->size;
+    struct elf64_ehdr ehdr;
+    const struct elf64_ehdr *eh = &ehdr;
+    if (vfs_read_kernel(file, 0, &ehdr, sizeof(ehdr)) < sizeof(ehdr))
+        return -ENOEXEC;
+    if (eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
         eh->data != ELFDATA2LSB || eh->type != ET_EXEC || eh->machine != EM_X86_64 ||
         eh->phentsize != sizeof(struct elf64_phdr) || eh->phnum == 0 || eh->phnum > MAX_PHDRS ||
         eh->phoff > size || (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum)
@@ -116,14 +120,12 @@ static int load_segments(struct vma_set *set, const struct initrd_node *file, va
     if (eh->entry < PAGE_SIZE || eh->entry >= USER_IMAGE_TOP)
         return -ENOEXEC;
 
-    struct pagecache_obj *obj = pagecache_file(file);
-    if (!obj)
-        return -ENOMEM;
+    pagecache_get(obj); /* for the areas made below */
     vaddr_t top = 0;
     int r = 0;
     for (int i = 0; i < eh->phnum && r == 0; i++) {
         struct elf64_phdr ph;
-        memcpy(&ph, image + eh->phoff + i * sizeof(ph), sizeof(ph)); /* may be unaligned */
+        vfs_read_kernel(file, eh->phoff + i * sizeof(ph), &ph, sizeof(ph)); /* checked above */
         if (ph.type != PT_LOAD || ph.memsz == 0)
             continue;
         if (ph.filesz > ph.memsz || ph.offset > size || size - ph.offset < ph.filesz ||
@@ -132,7 +134,7 @@ static int load_segments(struct vma_set *set, const struct initrd_node *file, va
             r = -ENOEXEC;
             break;
         }
-        r = map_segment(set, obj, file->path, &ph);
+        r = map_segment(set, obj, obj->name, &ph);
         top = MAX(top, ph.vaddr + ph.memsz);
     }
     pagecache_put(obj); /* the areas hold their own references */
@@ -201,17 +203,21 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
         if (++argc > EXEC_ARG_MAX || bytes > EXEC_ARGS_BYTES)
             return -E2BIG;
     }
-    const struct initrd_node *file;
-    int r = initrd_stat(path, &file);
-    if (r == 0 && file->is_dir)
-        return -EACCES; /* as Linux: a directory is not executable */
+    struct inode *file;
+    int r = vfs_lookup(p, path, VFS_FOLLOW, &file);
     if (r < 0)
         return r;
+    if (!VFS_ISREG(file->mode) || !file->pages || !(file->mode & 0111)) {
+        vfs_iput(file);
+        return -EACCES; /* as Linux: a directory, /proc, a file without x */
+    }
+    vfs_name_object(p, path, file->pages);
 
     struct vmspace *vs = vmm_create();
     struct vma_set *set = vs ? vma_set_create(vs) : NULL;
     vaddr_t entry = 0, image_end = 0, argv_va = 0, sp = 0;
     r = set ? load_segments(set, file, &entry, &image_end) : -ENOMEM;
+    vfs_iput(file); /* the areas hold the file's pages */
     if (r == 0) {
         sp = build_stack(set, argv, argc, &argv_va);
         if (!sp)
@@ -244,6 +250,7 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
     vma_set_destroy(old_areas);
     proc_fpu_reset(p); /* no floating-point state survives exec */
     file_close_on_exec(p);
+    signal_exec(p); /* caught signals back to default; ignored ones and the mask stay */
     p->brk_start = p->brk = image_end;
     strlcpy(p->name, base_name(path), sizeof(p->name));
     struct trapframe *tf = p->tf;

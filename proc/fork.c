@@ -26,6 +26,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 static enum fork_mode mode = FORK_TABLES;
 static uint64_t vfork_count;
@@ -93,6 +94,26 @@ static int copy_area(struct vmspace *child, struct vmspace *parent, vaddr_t star
     return r;
 }
 
+/* Everything but memory: open files, registers (fork returns 0 in the
+ * child), FPU state, name, parent, session and group, the break. Then the
+ * child may run. */
+static void become_child_of(struct proc *child, struct proc *parent)
+{
+    file_copy_table(child, parent);
+    *child->tf = *parent->tf;
+    child->tf->rax = 0;
+    cpu_fxsave(parent->fpu); /* the FPU holds the parent's live user state */
+    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
+    strlcpy(child->name, parent->name, sizeof(child->name));
+    child->parent = parent;
+    child->sid = parent->sid;
+    child->pgid = parent->pgid;
+    signal_fork(child, parent); /* actions and mask inherited, nothing pending */
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    child->state = PROC_RUNNABLE;
+}
+
 long sys_fork(void)
 {
     struct proc *parent = proc_current();
@@ -118,18 +139,7 @@ long sys_fork(void)
     /* Page-table pages made for the child: its tables but those it shares. */
     vma_get_stats(&after);
     cow_count_fork(copied, child->vs->pt_pages - (after.fork_tables_shared - before.fork_tables_shared));
-    file_copy_table(child, parent);
-    *child->tf = *parent->tf;
-    child->tf->rax = 0; /* fork returns 0 in the child */
-    cpu_fxsave(parent->fpu); /* the FPU holds the parent's live user state */
-    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
-    strlcpy(child->name, parent->name, sizeof(child->name));
-    child->parent = parent;
-    child->sid = parent->sid;
-    child->pgid = parent->pgid;
-    child->brk_start = parent->brk_start;
-    child->brk = parent->brk;
-    child->state = PROC_RUNNABLE;
+    become_child_of(child, parent);
     return child->pid;
 }
 
@@ -156,18 +166,7 @@ long sys_vfork(void)
     child->vs = parent->vs;
     child->areas = parent->areas;
     child->vfork_parent = parent;
-    file_copy_table(child, parent);
-    *child->tf = *parent->tf;
-    child->tf->rax = 0;
-    cpu_fxsave(parent->fpu);
-    memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
-    strlcpy(child->name, parent->name, sizeof(child->name));
-    child->parent = parent;
-    child->sid = parent->sid;
-    child->pgid = parent->pgid;
-    child->brk_start = parent->brk_start;
-    child->brk = parent->brk;
-    child->state = PROC_RUNNABLE;
+    become_child_of(child, parent);
     /* The parent may not run (or die: its memory is in use) until the child
      * gives the memory back; signals wait until then, as on Linux. */
     parent->vfork_waiting = true;

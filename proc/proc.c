@@ -5,11 +5,11 @@
  * when a process exits its children are handed to init (pid 1), which reaps
  * them. A ZOMBIE has given back its address space and files but keeps its
  * kernel stack until the parent's wait frees it (the process was running on
- * it when it exited). Signals have only their default actions: terminate, or
- * be ignored (SIGCHLD, SIGCONT, SIGURG, SIGWINCH, and the stop signals, since
- * there is no job control); init ignores every signal, like Linux's init
- * (which ignores those it has no handler for). proc_may_inspect says who may
- * look at whose memory; README "What a process may do to others" has the rules.
+ * it when it exited), unless its parent ignores SIGCHLD (autoreap): then the
+ * scheduler frees it once it has switched away. Signals themselves are
+ * proc/signal.c's; this file keeps wait (exits, stops, continues), kill,
+ * process groups and sessions. proc_may_inspect says who may look at whose
+ * memory; README "What a process may do to others" has the rules.
  */
 #include "proc/proc.h"
 #include "kernel/cmdline.h"
@@ -24,6 +24,7 @@
 #include "kernel/string.h"
 #include "kernel/sysnum.h"
 #include "kernel/trap.h"
+#include "kernel/tty.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
@@ -37,7 +38,13 @@
 
 #define WNOHANG 1
 #define WUNTRACED 2
+#define WSTOPPED WUNTRACED
+#define WEXITED 4
 #define WCONTINUED 8
+#define WNOWAIT 0x01000000
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
 
 extern char switch_first_return[];
 
@@ -173,19 +180,35 @@ void proc_wakeup(const void *chan)
         }
 }
 
-bool proc_interrupted(void)
+bool proc_interrupted(void) { return signal_pending(proc_current()); }
+
+bool proc_pgrp_exists(int pgid, int sid)
 {
-    struct proc *p = proc_current();
-    return p && p->pending_signal != 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &table[i];
+        if (q->state != PROC_UNUSED && q->state != PROC_EMBRYO && q->state != PROC_ZOMBIE &&
+            q->pgid == pgid && (sid <= 0 || q->sid == sid))
+            return true;
+    }
+    return false;
 }
+
+void proc_release_zombie(struct proc *p)
+{
+    if (p->state == PROC_ZOMBIE && p != proc_current())
+        release_slot(p);
+}
+
+static void orphan_stopped_groups(struct proc *p);
 
 /* The end of the machine: init is gone. */
 static __noreturn void init_exited(int status)
 {
     if (cmdline_has("test"))
         qemu_exit(status == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL); /* the runner printed the tally */
-    if (PROC_STATUS_SIGNALED(status) == status && status != 0)
-        printk("init exited: killed by signal %d (%s)\n", status, signal_name(status));
+    int sig = status & 0x7f;
+    if (sig != 0 && sig != 0x7f)
+        printk("init exited: killed by signal %d (%s)\n", sig, signal_name(sig));
     else
         printk("init exited with status %d\n", (status >> 8) & 0xff);
     qemu_exit(status == 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
@@ -208,46 +231,84 @@ __noreturn void proc_exit(int status)
     }
     vma_set_destroy(p->areas); /* drops its hold on files and shared memory */
     p->areas = NULL;
+    if (p->pid == p->sid)
+        tty_session_leader_exited(p->sid); /* SIGHUP to the foreground, console freed */
     bool zombie_for_init = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &table[i];
         if (c->state != PROC_UNUSED && c->parent == p) {
             c->parent = init_proc;
             zombie_for_init |= c->state == PROC_ZOMBIE;
+            if (c->autoreap && c->state == PROC_ZOMBIE)
+                c->autoreap = false; /* init reaps it like any other orphan */
         }
     }
     if (zombie_for_init)
         proc_wakeup(init_proc);
+    orphan_stopped_groups(p);
     p->exit_status = status;
+    p->alarm_tick = 0;
+    int sig = status & 0x7f;
+    struct cowos_sigaction *chld = p->parent ? &p->parent->sig_action[SIGCHLD] : NULL;
+    p->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
     p->state = PROC_ZOMBIE;
+    signal_notify_parent(p, sig == 0 ? CLD_EXITED : (status & PROC_STATUS_CORE) ? CLD_DUMPED : CLD_KILLED,
+                         sig == 0 ? (status >> 8) & 0xff : sig);
     proc_wakeup(p->parent);
     sched_yield();
     panic("proc_exit: zombie %d ran again", p->pid);
 }
 
-__noreturn void proc_kill_fault(int sig, const char *cause, vaddr_t addr)
+/*
+ * POSIX: when p exits, a process group it leaves orphaned (its children's
+ * groups, and its own) that has a stopped member gets SIGHUP then SIGCONT,
+ * or nobody could ever continue it.
+ */
+static void orphan_stopped_groups(struct proc *p)
 {
-    struct proc *p = proc_current();
-    if (p->pending_signal == SIGKILL) /* already killed (the OOM killer said so): that wins */
-        proc_exit(PROC_STATUS_SIGNALED(SIGKILL));
-    printk("pid %d (%s): killed by %s: %s at %p (rip %p)\n", p->pid, p->name, signal_name(sig),
-           cause, (void *)addr, (void *)p->tf->rip);
-    proc_exit(PROC_STATUS_SIGNALED(sig));
-}
-
-void proc_signal(struct proc *p, int sig)
-{
-    if (sig <= 0 || p == init_proc || signal_ignored_by_default(sig))
-        return;
-    if (p->state == PROC_ZOMBIE || p->state == PROC_UNUSED)
-        return;
-    if (!p->pending_signal || sig == SIGKILL)
-        p->pending_signal = sig;
-    if (p->state == PROC_SLEEPING) {
-        p->state = PROC_RUNNABLE; /* its sleep loop sees proc_interrupted() */
-        p->wake_tick = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *q = &table[i];
+        if (q->state == PROC_UNUSED || q->state == PROC_ZOMBIE || !q->stopped)
+            continue;
+        if (q->pgid != p->pgid && q->parent != init_proc)
+            continue; /* only groups p's exit can orphan: its own, its children's */
+        int saved = p->pgid;
+        p->pgid = 0; /* p no longer counts as a member with a parent outside */
+        bool orphaned = signal_pgrp_orphaned(q->pgid);
+        p->pgid = saved;
+        if (orphaned) {
+            signal_send_pgrp(q->pgid, SIGHUP);
+            signal_send_pgrp(q->pgid, SIGCONT);
+        }
     }
 }
+
+/* The si_code of a fault's signal, from the fault's kind. */
+static int fault_code(int sig, const char *cause)
+{
+    switch (sig) {
+    case SIGSEGV:
+        for (const char *c = cause; *c; c++)
+            if (strncmp(c, "unmapped", 8) == 0)
+                return SEGV_MAPERR;
+        return strncmp(cause, "page fault", 10) == 0 ? SEGV_ACCERR : SI_KERNEL;
+    case SIGBUS:
+        return BUS_ADRERR;
+    case SIGFPE:
+        return FPE_INTDIV;
+    case SIGILL:
+        return ILL_ILLOPN;
+    default:
+        return SI_KERNEL;
+    }
+}
+
+void proc_kill_fault(int sig, const char *cause, vaddr_t addr)
+{
+    signal_force_fault(sig, fault_code(sig, cause), cause, addr);
+}
+
+void proc_signal(struct proc *p, int sig) { signal_send(p, sig, SI_KERNEL, 0); }
 
 bool proc_may_inspect(const struct proc *caller, const struct proc *target)
 {
@@ -265,8 +326,8 @@ bool proc_may_inspect(const struct proc *caller, const struct proc *target)
 void proc_check_signals(void)
 {
     struct proc *p = proc_current();
-    if (p && p->pending_signal)
-        proc_exit(PROC_STATUS_SIGNALED(p->pending_signal));
+    if (p)
+        signal_deliver(p->tf, -1);
 }
 
 /* Free a reaped zombie's slot and return its pid. */
@@ -289,37 +350,112 @@ static bool wait_matches(const struct proc *p, const struct proc *c, long pid)
     return c->pgid == -pid;
 }
 
-long sys_wait4(long lpid, long ustatus, long options)
+/* What one wait found: the child, its status, and the siginfo code. */
+struct wait_result {
+    int pid, status, code, si_status;
+};
+
+/*
+ * The common part of wait4 and waitid: wait for a child matching pid (as
+ * waitpid's argument) to exit (WEXITED), stop (WUNTRACED) or continue
+ * (WCONTINUED). The status is written to ustatus (if any) before the child
+ * is reaped or its report consumed, so a bad pointer loses nothing.
+ * Returns the pid, 0 (WNOHANG, nothing yet), -ECHILD, -EFAULT or
+ * -ERESTARTSYS.
+ */
+static long do_wait(int pid, long options, vaddr_t ustatus, struct wait_result *out)
 {
     struct proc *p = proc_current();
-    int pid = (int)lpid; /* pid_t is an int, as on Linux */
-    if (options & ~(long)(WNOHANG | WUNTRACED | WCONTINUED))
-        return -EINVAL;
-    if (pid == -0x7fffffff - 1)
-        return -ESRCH; /* -pid would not fit: Linux says ESRCH */
     for (;;) {
         bool have_children = false;
         for (int i = 0; i < NPROC; i++) {
             struct proc *c = &table[i];
             if (c->state == PROC_UNUSED || c->state == PROC_EMBRYO || c->parent != p ||
-                !wait_matches(p, c, pid))
+                !wait_matches(p, c, pid) || (c->state == PROC_ZOMBIE && c->autoreap))
                 continue;
             have_children = true;
-            if (c->state != PROC_ZOMBIE)
+            int status;
+            if (c->state == PROC_ZOMBIE && (options & WEXITED))
+                status = c->exit_status;
+            else if (c->state != PROC_ZOMBIE && c->wait_report &&
+                     (options & (c->wait_report == PROC_STATUS_CONTINUED ? WCONTINUED : WUNTRACED)))
+                status = c->wait_report;
+            else
                 continue;
-            int status = c->exit_status;
-            if (ustatus && uaccess_copy_to_user((vaddr_t)ustatus, &status, sizeof(status)) < 0)
-                return -EFAULT; /* nothing reaped: the child can still be waited for */
-            return reap(c);
+            if (ustatus && uaccess_copy_to_user(ustatus, &status, sizeof(status)) < 0)
+                return -EFAULT; /* nothing consumed: the child can still be waited for */
+            out->pid = c->pid;
+            out->status = status;
+            int sig = status & 0x7f;
+            if (status == PROC_STATUS_CONTINUED)
+                out->code = CLD_CONTINUED, out->si_status = SIGCONT;
+            else if (sig == 0x7f)
+                out->code = CLD_STOPPED, out->si_status = (status >> 8) & 0xff;
+            else if (sig)
+                out->code = (status & PROC_STATUS_CORE) ? CLD_DUMPED : CLD_KILLED, out->si_status = sig;
+            else
+                out->code = CLD_EXITED, out->si_status = (status >> 8) & 0xff;
+            if (!(options & WNOWAIT)) {
+                if (c->state == PROC_ZOMBIE)
+                    reap(c);
+                else
+                    c->wait_report = 0;
+            }
+            return out->pid;
         }
         if (!have_children)
             return -ECHILD;
         if (options & WNOHANG)
             return 0;
         if (proc_interrupted())
-            return -EINTR;
+            return -ERESTARTSYS;
         proc_sleep(p);
     }
+}
+
+long sys_wait4(long lpid, long ustatus, long options)
+{
+    int pid = (int)lpid; /* pid_t is an int, as on Linux */
+    if (options & ~(long)(WNOHANG | WUNTRACED | WCONTINUED))
+        return -EINVAL;
+    if (pid == -0x7fffffff - 1)
+        return -ESRCH; /* -pid would not fit: Linux says ESRCH */
+    struct wait_result r;
+    return do_wait(pid, options | WEXITED, (vaddr_t)ustatus, &r);
+}
+
+long sys_waitid(long idtype, long id, long uinfo, long options)
+{
+    if (options & ~(long)(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT))
+        return -EINVAL;
+    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+        return -EINVAL;
+    int pid;
+    if (idtype == P_ALL)
+        pid = -1;
+    else if (idtype == P_PID && id > 0 && id <= 0x7fffffff)
+        pid = (int)id;
+    else if (idtype == P_PGID && id >= 0 && id <= 0x7fffffff)
+        pid = id ? -(int)id : 0;
+    else
+        return -EINVAL;
+    struct wait_result r;
+    memset(&r, 0, sizeof(r));
+    long got = do_wait(pid, options, 0, &r);
+    if (got < 0)
+        return got;
+    struct cowos_siginfo info;
+    memset(&info, 0, sizeof(info));
+    if (got > 0) {
+        info.signo = SIGCHLD;
+        info.code = r.code;
+        info.u.proc.pid = r.pid;
+        info.u.proc.status = r.si_status;
+    }
+    /* Linux writes the siginfo after the fact too (zeroed for WNOHANG with nothing). */
+    if (uinfo && uaccess_copy_to_user((vaddr_t)uinfo, &info, sizeof(info)) < 0)
+        return -EFAULT;
+    return 0;
 }
 
 long sys_exit(long status) { proc_exit(PROC_STATUS_EXITED((int)status)); }
@@ -356,9 +492,43 @@ long sys_kill(long lpid, long lsig)
             continue;
         found++;
         if (sig)
-            proc_signal(q, sig);
+            signal_send(q, sig, SI_USER, self->pid);
     }
     return found ? 0 : -ESRCH;
+}
+
+long sys_setpgid(long lpid, long lpgid)
+{
+    struct proc *self = proc_current();
+    int pid = lpid ? (int)lpid : self->pid;
+    int pgid = lpgid ? (int)lpgid : pid;
+    if (pgid < 0 || lpgid > 0x7fffffffL || lpgid < 0)
+        return -EINVAL;
+    struct proc *p = proc_find(pid);
+    if (!p || p->state == PROC_EMBRYO)
+        return -ESRCH;
+    if (p->parent == self) {
+        if (p->sid != self->sid)
+            return -EPERM;
+        if (p->did_exec)
+            return -EACCES;
+    } else if (p != self) {
+        return -ESRCH;
+    }
+    if (p->pid == p->sid)
+        return -EPERM; /* a session leader keeps its group */
+    if (pgid != p->pid && !proc_pgrp_exists(pgid, self->sid))
+        return -EPERM;
+    p->pgid = pgid;
+    return 0;
+}
+
+long sys_getpgid(long pid)
+{
+    if (pid == 0)
+        return proc_current()->pgid;
+    struct proc *q = (pid > 0 && pid <= 0x7fffffffL) ? proc_find((int)pid) : NULL;
+    return q && q->state != PROC_EMBRYO ? q->pgid : -ESRCH;
 }
 
 long sys_setsid(void)

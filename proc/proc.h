@@ -10,6 +10,7 @@
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
+#include "kernel/signum.h"
 #include "kernel/cpu.h"
 #include "kernel/types.h"
 
@@ -22,6 +23,7 @@ struct trapframe;
 struct vmspace;
 struct vma_set;
 struct file;
+struct inode;
 
 enum proc_state {
     PROC_UNUSED,   /* free slot */
@@ -51,17 +53,43 @@ struct proc {
 
     const void *wait_chan;     /* what a SLEEPING process waits for */
     uint64_t wake_tick;        /* timer tick to wake at (nanosleep), 0 = none */
-    int pending_signal;        /* nonzero: terminate with this signal on the way out to user */
+    int pending_signal;        /* nonzero: doomed, dies by this signal on the way out to user
+                                  (SIGKILL, or a fatal default action not blocked) */
     int exit_status;           /* wait status (Linux encoding) once a ZOMBIE */
+
+    /* Signals (proc/signal.c owns these); bit (sig - 1) of each mask. */
+    uint64_t sig_pending;      /* sent, not yet delivered (standard signals do not queue) */
+    uint64_t sig_blocked;      /* never holds SIGKILL or SIGSTOP */
+    uint64_t sig_saved_mask;   /* sigsuspend's mask to restore, if sig_restore_mask */
+    bool sig_restore_mask;
+    bool stopped;              /* stopped by a signal until SIGCONT (or SIGKILL) */
+    bool did_exec;             /* has called exec since fork (setpgid's EACCES) */
+    bool autoreap;             /* parent ignores SIGCHLD: no zombie; the scheduler frees the slot */
+    int wait_report;           /* a stop or continue not yet seen by the parent's wait (status), or 0 */
+    int syscall_nr;            /* the system call running (for restarts) */
+    uint64_t alarm_tick;       /* timer tick at which SIGALRM is due, 0 = none */
+    uint64_t restart_deadline; /* an interrupted nanosleep's deadline (tick) and rem pointer */
+    vaddr_t restart_urem;
+    struct cowos_sigaction sig_action[NSIG];
+    struct proc_siginfo {      /* what each pending signal carries (compact: the */
+        int code, pid, status; /* frame's siginfo is built from it) */
+        uint64_t addr;
+    } sig_info[NSIG];
 
     struct file *files[NOFILE];
     uint8_t fd_flags[NOFILE];  /* per descriptor: FD_CLOEXEC (kernel/file.c owns both) */
+    struct inode *cwd;         /* working directory (a reference; NULL = the root) */
+    uint32_t umask;            /* file creation mask (kernel/file.c copies it on fork) */
     uint8_t fpu[512] __aligned(16); /* FXSAVE image of the user's x87/SSE state */
 };
 
-/* Wait status encoding, as Linux: exit code in bits 8-15, signal in 0-6. */
+/* Wait status encoding, as Linux: exit code in bits 8-15, signal in 0-6,
+ * 0x80 the core flag; stopped: signal << 8 | 0x7f; continued: 0xffff. */
 #define PROC_STATUS_EXITED(code) (((code) & 0xff) << 8)
 #define PROC_STATUS_SIGNALED(sig) ((sig) & 0x7f)
+#define PROC_STATUS_CORE 0x80
+#define PROC_STATUS_STOPPED(sig) ((((sig) & 0xff) << 8) | 0x7f)
+#define PROC_STATUS_CONTINUED 0xffff
 
 /* Set up the process table (and the pristine FPU image new processes start with). */
 void proc_init(void);
@@ -93,16 +121,23 @@ void proc_start_init(const char *path, char *const argv[]);
 
 /* Terminate the current process with a wait status; never returns. */
 __noreturn void proc_exit(int status);
-/* Kill the current process for a fault it caused: print one line naming pid,
- * name, cause and address, then exit with the signal. Never returns. */
-__noreturn void proc_kill_fault(int sig, const char *cause, vaddr_t addr);
-/* Deliver sig to p: it is terminated at its next return to user mode (a
- * sleeping process is woken to notice). Ignored signals are dropped. */
+/* A fault of the current process: if the program catches sig (a handler,
+ * not blocked) it is queued with si_addr = addr and this returns; otherwise
+ * one line naming pid, name, cause and address, and the process dies of it
+ * (never returns then). See signal_force_fault. */
+void proc_kill_fault(int sig, const char *cause, vaddr_t addr);
+/* Send sig to p from the kernel (si_code SI_KERNEL); see signal_send. */
 void proc_signal(struct proc *p, int sig);
-/* Called on every return to user mode: act on a pending signal. */
+/* Called on the way out to user mode outside system calls: deliver what
+ * is pending (handlers, stops, deaths). */
 void proc_check_signals(void);
-/* True if the current process has a signal pending (sleepers return -EINTR). */
+/* True if the current process has a signal that should end its sleep
+ * (sleepers return -ERESTARTSYS or the like; see proc/signal.h). */
 bool proc_interrupted(void);
+/* True if the process group pgid has a member; in session sid if sid > 0. */
+bool proc_pgrp_exists(int pgid, int sid);
+/* Free the slot of a zombie nobody will wait for (autoreap). */
+void proc_release_zombie(struct proc *p);
 
 /*
  * May caller inspect target's memory (its frames, with vmmap)? True for
@@ -124,5 +159,8 @@ long sys_getppid(void);
 long sys_kill(long pid, long sig);
 long sys_setsid(void);
 long sys_getsid(long pid);
+long sys_setpgid(long pid, long pgid);
+long sys_getpgid(long pid);
+long sys_waitid(long idtype, long id, long uinfo, long options);
 
 #endif

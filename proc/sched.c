@@ -6,6 +6,8 @@
  * process's CR3, TSS.RSP0 and cpu0.kernel_rsp are set here before switching
  * to it. The x87/SSE state of a process is saved when it switches away and
  * restored when it comes back, so user programs may use floating point.
+ * Also time: nanosleep (and its continuation after a stop), alarm's SIGALRM,
+ * and freeing the zombies nobody waits for once they have switched away.
  */
 #include "proc/sched.h"
 #include "kernel/cpu.h"
@@ -17,6 +19,7 @@
 #include "mm/uaccess.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 
 void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
 void sched_first_run(void);
@@ -60,6 +63,8 @@ __noreturn void sched_run(void)
         switches++;
         switch_to(&scheduler_rsp, p->ksp);
         cpu0.current = NULL;
+        if (p->state == PROC_ZOMBIE && p->autoreap)
+            proc_release_zombie(p); /* its parent ignores SIGCHLD: off its stack now */
     }
 }
 
@@ -91,6 +96,11 @@ void sched_tick(struct trapframe *tf)
             p->wake_tick = 0;
             p->state = PROC_RUNNABLE;
         }
+        if (p->alarm_tick && p->alarm_tick <= now && p->state != PROC_UNUSED &&
+            p->state != PROC_ZOMBIE) {
+            p->alarm_tick = 0;
+            signal_send(p, SIGALRM, SI_KERNEL, 0);
+        }
     }
     /* The kernel is not preemptible: only a process caught in user mode is. */
     if (!trap_from_user(tf) || !proc_current())
@@ -112,6 +122,38 @@ struct kernel_timespec {
     int64_t tv_nsec;
 };
 
+/*
+ * Sleep until timer tick deadline. Interrupted, the time left goes to urem
+ * (if not 0) and the result is -ERESTART_RESTARTBLOCK: -EINTR if a handler
+ * runs, else the sleep goes on through SYS_restart_syscall (a stop and
+ * SIGCONT), as on Linux.
+ */
+static long sleep_until(uint64_t deadline, vaddr_t urem)
+{
+    const uint64_t ns_per_tick = 1000000000UL / TIMER_HZ;
+    struct proc *p = proc_current();
+    p->restart_deadline = 0;
+    while (timer_ticks() < deadline) {
+        if (proc_interrupted()) {
+            if (urem) {
+                uint64_t left_ns = (deadline - timer_ticks()) * ns_per_tick;
+                struct kernel_timespec rem = {(int64_t)(left_ns / 1000000000UL),
+                                              (int64_t)(left_ns % 1000000000UL)};
+                if (uaccess_copy_to_user(urem, &rem, sizeof(rem)) < 0)
+                    return -EFAULT;
+            }
+            p->restart_deadline = deadline;
+            p->restart_urem = urem;
+            return -ERESTART_RESTARTBLOCK;
+        }
+        p->wake_tick = deadline;
+        p->state = PROC_SLEEPING;
+        p->wait_chan = NULL;
+        sched_yield();
+    }
+    return 0;
+}
+
 long sys_nanosleep(long ureq, long urem)
 {
     struct kernel_timespec req;
@@ -125,24 +167,15 @@ long sys_nanosleep(long ureq, long urem)
         ticks = 1UL << 40;
     else
         ticks = (uint64_t)req.tv_sec * TIMER_HZ + ((uint64_t)req.tv_nsec + ns_per_tick - 1) / ns_per_tick;
+    return sleep_until(timer_ticks() + ticks, (vaddr_t)urem);
+}
+
+long sys_restart_syscall(void)
+{
     struct proc *p = proc_current();
-    uint64_t deadline = timer_ticks() + ticks;
-    while (timer_ticks() < deadline) {
-        if (proc_interrupted()) {
-            if (urem) {
-                uint64_t left_ns = (deadline - timer_ticks()) * ns_per_tick;
-                struct kernel_timespec rem = {(int64_t)(left_ns / 1000000000UL),
-                                              (int64_t)(left_ns % 1000000000UL)};
-                uaccess_copy_to_user((vaddr_t)urem, &rem, sizeof(rem));
-            }
-            return -EINTR;
-        }
-        p->wake_tick = deadline;
-        p->state = PROC_SLEEPING;
-        p->wait_chan = NULL;
-        sched_yield();
-    }
-    return 0;
+    if (!p->restart_deadline)
+        return -EINTR; /* nothing was interrupted */
+    return sleep_until(p->restart_deadline, p->restart_urem);
 }
 
 long sys_uptime_ms(void) { return (long)(timer_ticks() * (1000 / TIMER_HZ)); }

@@ -30,5 +30,6 @@ uint64_t sched_switches(void);
 long sys_sched_yield(void);
 long sys_nanosleep(long ureq, long urem);
 long sys_uptime_ms(void);
+long sys_restart_syscall(void);
 
 #endif

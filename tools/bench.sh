@@ -1,13 +1,15 @@
 #!/bin/sh
 # bench.sh - runs /bin/forkbench and reports what fork costs (make bench,
 # make bench-host). Owns bench/: the serial logs, results.csv, the PNG plot.
-# Usage: sh tools/bench.sh guest   boot cowos twice (copy-on-write, fork=copy)
+# Usage: sh tools/bench.sh guest   boot cowos once per fork mode (cow: shared
+#                                  page tables, page: per-page COW, copy: eager)
 #        sh tools/bench.sh host    build and run forkbench.c on this Linux
 # Either way it ends with the report of every result in bench/ so far.
 set -e
 
 out=bench
-sizes="${BENCH_SIZES:-1 4 16 64 256}"
+sizes="${BENCH_SIZES:-1 4 16 64 256 1024}"
+modes="cow page copy"
 start=$(date +%s)
 mkdir -p "$out"
 
@@ -27,12 +29,10 @@ extract() {
 # build directory of our own, so nobody's build/ is disturbed.
 build_isos() {
     : "${BENCH_B:?run through make bench}" "${BENCH_QEMU:?run through make bench}"
-    for mode in cow copy; do
-        fork=""
-        [ "$mode" = copy ] && fork=copy
+    for mode in $modes; do
         say "building the image for fork mode $mode ($BENCH_B)"
         ${MAKE:-make} --no-print-directory B="$BENCH_B" INIT=/bin/forkbench \
-            ARGS="$sizes" FORK="$fork" COWTRACE= "$BENCH_B/cowos.iso"
+            ARGS="$sizes" FORK="$mode" COWTRACE= "$BENCH_B/cowos.iso"
         cp "$BENCH_B/cowos.iso" "$out/cowos-$mode.iso"
     done
 }
@@ -58,25 +58,35 @@ boot() {
 guest() {
     build_isos
     rm -f "$out/cowos.csv"
-    say "booting both modes under -icount shift=0 (guest cycles count instructions)"
+    say "booting the modes ($modes) under -icount shift=0 (guest cycles count instructions)"
     say "  $BENCH_QEMU"
-    say "  sizes $sizes MiB; serial logs in $out/cowos-cow.log and $out/cowos-copy.log"
+    say "  sizes $sizes MiB; serial logs in $out/cowos-MODE.log"
+    # As many boots at once as there are cores (the figures do not depend on
+    # it: -icount), each in its own subshell; one failure fails the run.
     cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-    if [ "$cores" -ge 2 ]; then
-        boot cow &
-        cow_pid=$!
-        status=0
-        boot copy || status=1
-        wait "$cow_pid" || status=1
-        [ "$status" = 0 ] || exit 1
-    else
-        boot cow
-        boot copy
-    fi
-    extract "$out/cowos-cow.log" "$out/cowos-cow.rows"
-    extract "$out/cowos-copy.log" "$out/cowos-copy.rows"
-    cat "$out/cowos-cow.rows" "$out/cowos-copy.rows" >"$out/cowos.csv"
-    rm -f "$out/cowos-cow.rows" "$out/cowos-copy.rows"
+    status=0
+    pids=""
+    for mode in $modes; do
+        boot "$mode" &
+        pids="$pids $!"
+        # shellcheck disable=SC2086  # pids is a word list
+        set -- $pids
+        if [ $# -ge "$cores" ]; then
+            wait "$1" || status=1
+            shift
+            pids="$*"
+        fi
+    done
+    for pid in $pids; do
+        wait "$pid" || status=1
+    done
+    [ "$status" = 0 ] || exit 1
+    : >"$out/cowos.csv"
+    for mode in $modes; do
+        extract "$out/cowos-$mode.log" "$out/cowos-$mode.rows"
+        cat "$out/cowos-$mode.rows" >>"$out/cowos.csv"
+        rm -f "$out/cowos-$mode.rows"
+    done
     grep -q . "$out/cowos.csv" || { say "no results in the serial logs"; exit 1; }
 }
 
@@ -104,7 +114,7 @@ report() {
     } >"$out/results.csv"
     echo
     awk -f tools/bench-report.awk "$out/results.csv"
-    for f in "$out/cowos-cow.log" "$out/cowos-copy.log" "$out/linux.log"; do
+    for f in "$out/cowos-cow.log" "$out/cowos-page.log" "$out/cowos-copy.log" "$out/linux.log"; do
         [ -f "$f" ] || continue
         tr -d '\r' <"$f" | grep '^FB-SKIP,' | cut -d, -f2 | while read -r mib; do
             say "$mib MiB skipped in $f: not enough free memory (MEM=... raises it)"
@@ -120,7 +130,9 @@ report() {
     series=$(tail -n +2 "$out/results.csv" | cut -d, -f1,2 | tr , / | uniq | tr '\n' ' ')
     gnuplot -e "csv='$out/results.csv'; png='$out/fork-cycles.png'; series='$series'" \
         tools/bench-plot.gp
-    say "wrote $out/results.csv and $out/fork-cycles.png in $(elapsed "$start")"
+    gnuplot -e "csv='$out/results.csv'; png='$out/spawn-cycles.png'; series='$series'; plot='spawn'" \
+        tools/bench-plot.gp
+    say "wrote $out/results.csv, $out/fork-cycles.png and $out/spawn-cycles.png in $(elapsed "$start")"
 }
 
 case "$1" in

@@ -35,7 +35,9 @@ USER_DEFS := -D__cowos__=1 -U__linux__ -U__linux -Ulinux -U__gnu_linux__
 # loop cannot be turned into a call to memset.
 USER_CFLAGS := $(USER_TARGET) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-nostdinc -isystem user/include $(USER_DEFS) \
-	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-common -MMD -MP
+	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-common -MD -MP
+# (-MD, not -MMD: the headers come through -isystem, and a program must be
+# rebuilt when one changes, kernel/sysnum.h's structures above all.)
 # Programs in user/bin stop at a warning too, unless USER_WERROR is emptied
 # (make USER_WERROR=): then they are shown and the build goes on. The library
 # and the tests always keep -Werror.

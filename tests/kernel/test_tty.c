@@ -1,7 +1,6 @@
 /*
- * test_tty.c - Ctrl-C on the console: SIGINT to the programs of the console's
- * session, never to its leader (the shell), never to init or to another
- * session; at the prompt, the line being edited is dropped and an empty line
+ * test_tty.c - Ctrl-C on the console: SIGINT to the foreground process group
+ * of the console's session, never to another group or session; at the prompt, the line being edited is dropped and an empty line
  * lets the shell prompt again. Uses hand-made processes that never run.
  */
 #include "kernel/signum.h"
@@ -9,6 +8,7 @@
 #include "kernel/tty.h"
 #include "mm/pmm.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 #include "tests/ktest.h"
 
 static char nothing; /* what the hand-made processes sleep on */
@@ -27,29 +27,35 @@ static struct proc *fake(int pid, int sid)
     return p;
 }
 
-KTEST(tty_ctrl_c_interrupts_the_session_but_not_its_leader_or_init)
+KTEST(tty_ctrl_c_signals_the_foreground_group_only)
 {
     uint64_t free0 = pmm_free_count();
-    struct proc *shell = fake(900, 900);   /* the session leader */
-    struct proc *program = fake(901, 900); /* what the shell waits for */
-    struct proc *child = fake(902, 900);   /* and its child */
-    struct proc *daemon = fake(903, 903);  /* another session */
-    struct proc *other = fake(904, 903);
-    struct proc *init = fake(1, 900);      /* even if init were in it */
-    ASSERT_TRUE(shell && program && child && daemon && other && init);
+    struct proc *shell = fake(900, 900);   /* the session leader, its own group */
+    struct proc *job = fake(901, 900);     /* the foreground job: group 901 */
+    struct proc *pipe2 = fake(902, 900);   /* ... the second program of its pipeline */
+    struct proc *bg = fake(903, 900);      /* a background job: group 903 */
+    struct proc *daemon = fake(904, 904);  /* another session */
+    ASSERT_TRUE(shell && job && pipe2 && bg && daemon);
+    job->pgid = pipe2->pgid = 901;
+    bg->pgid = 903;
 
-    EXPECT_EQ(2, tty_interrupt_session(900));
-    EXPECT_EQ(SIGINT, program->pending_signal);
-    EXPECT_EQ(SIGINT, child->pending_signal);
-    EXPECT_EQ(PROC_RUNNABLE, program->state); /* woken to notice */
+    tty_set_session(900, 901);
+    EXPECT_EQ(901, tty_foreground());
+    EXPECT_EQ(2, tty_signal_foreground(SIGINT));
+    EXPECT_EQ(SIGINT, job->pending_signal);
+    EXPECT_EQ(SIGINT, pipe2->pending_signal);
+    EXPECT_EQ(PROC_RUNNABLE, job->state); /* woken to notice */
     EXPECT_EQ(0, shell->pending_signal);
-    EXPECT_EQ(0, init->pending_signal);
+    EXPECT_EQ(0, bg->pending_signal);
     EXPECT_EQ(0, daemon->pending_signal);
-    EXPECT_EQ(0, other->pending_signal);
-    EXPECT_EQ(0, tty_interrupt_session(0)); /* no console session yet: nobody */
+    EXPECT_EQ(2, tty_signal_foreground(SIGTSTP)); /* a stop is pending, not fatal */
+    EXPECT_TRUE(job->sig_pending & signal_bit(SIGTSTP));
+    tty_set_session(0, 0);
+    EXPECT_EQ(0, tty_signal_foreground(SIGINT)); /* no controlling session: nobody */
+    EXPECT_EQ(0, tty_foreground());
 
-    struct proc *all[] = {shell, program, child, daemon, other, init};
-    for (int i = 0; i < 6; i++) {
+    struct proc *all[] = {shell, job, pipe2, bg, daemon};
+    for (int i = 0; i < 5; i++) {
         all[i]->state = PROC_EMBRYO;
         proc_free_unstarted(all[i]);
     }

@@ -6,6 +6,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/initrd.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/string.h"
 #include "mm/cow.h"
 #include "mm/memlayout.h"
@@ -158,8 +159,11 @@ KTEST(vma_private_file_page_is_copied_on_write_never_changed)
 {
     const struct initrd_node *file;
     ASSERT_EQ(0, initrd_stat("/bin/true", &file));
-    struct pagecache_obj *obj = pagecache_file(file);
-    ASSERT_TRUE(obj != NULL);
+    struct inode *ino;
+    ASSERT_EQ(0, vfs_lookup(NULL, "/bin/true", VFS_FOLLOW, &ino));
+    struct pagecache_obj *obj = ino->pages;
+    pagecache_get(obj);
+    vfs_iput(ino);
     struct vma_set *set = new_set();
     ASSERT_EQ(0, vma_map(set, A, A + PAGE_SIZE, RW, VMA_MAYWRITE, obj, 0, 0, "/bin/true"));
     pagecache_put(obj);
@@ -192,8 +196,8 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
         ASSERT_EQ(0, vma_fill(parent, vma_find(parent, A), A + (vaddr_t)i * PAGE_SIZE, true));
     paddr_t first = 0;
     ASSERT_EQ(0, vmm_translate(parent->vs, A, &first, NULL));
-    uint64_t copied0, reused0;
-    vmm_table_stats(&copied0, &reused0);
+    uint64_t copied0, reused0, deferred0;
+    vmm_table_stats(&copied0, &reused0, &deferred0);
 
     ASSERT_EQ(0, vma_fork(child, parent, true, cow_share_area, NULL));
     EXPECT_TRUE(vmm_same_table(child->vs, parent->vs, A));
@@ -204,9 +208,10 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
     EXPECT_TRUE((flags & PTE_W) && !(flags & PTE_COW)); /* the entry itself untouched */
 
     EXPECT_EQ(0, vmm_unshare(parent->vs, A)); /* a write: the writer's own copy of the table */
-    uint64_t copied1, reused1;
-    vmm_table_stats(&copied1, &reused1);
+    uint64_t copied1, reused1, deferred1;
+    vmm_table_stats(&copied1, &reused1, &deferred1);
     EXPECT_EQ(copied0 + 1, copied1);
+    EXPECT_EQ(deferred0 + 64, deferred1); /* the 64 references fork deferred */
     EXPECT_TRUE(!vmm_same_table(child->vs, parent->vs, A));
     EXPECT_EQ(2, pmm_refcount(first)); /* two tables map it now */
     EXPECT_EQ(0, vmm_translate(parent->vs, A, NULL, &flags));
@@ -217,7 +222,7 @@ KTEST(vma_fork_shares_whole_tables_and_unshares_on_change)
     EXPECT_EQ(1, pmm_refcount(first));
 
     EXPECT_EQ(0, vmm_unshare(child->vs, A)); /* the last sharer: no copy */
-    vmm_table_stats(&copied1, &reused1);
+    vmm_table_stats(&copied1, &reused1, &deferred1);
     EXPECT_EQ(copied0 + 1, copied1);
     EXPECT_EQ(reused0 + 1, reused1);
     EXPECT_TRUE(!vmm_table_shared(child->vs, A));

@@ -1,11 +1,14 @@
 /*
  * forkbench.c - what fork costs, in cycles, frames and page tables, for a
- * process with 1, 4, 16, 64... MiB resident. Plain POSIX C plus rdtsc, so
- * the same file builds for cowos and for Linux; the kernel counters it reads
- * (memstat, vmmap) exist only on cowos (#ifdef __cowos__), "n/a" elsewhere.
- * One "FB,..." CSV line per size for tools/bench.sh; see README, Benchmarks.
+ * process with 1, 4, 16, 64... MiB resident, and what starting /bin/true
+ * costs it three ways (fork+exec, vfork+exec, posix_spawn; each + waitpid).
+ * Plain POSIX C plus rdtsc, so the same file builds for cowos and for Linux;
+ * the kernel counters it reads (memstat, vmmap) exist only on cowos
+ * (#ifdef __cowos__), "n/a" elsewhere. One "FB,..." CSV line per size for
+ * tools/bench.sh; see README, Benchmarks.
  */
 #include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +27,13 @@
 static const char csv_header[] =
     "system,mode,size_mib,pages,fork_cycles,fork_wait_cycles,write_cycles_per_page,"
     "fork_frames_copied,fork_other_frames,fork_pt_pages,pt_pages_min,cow_faults,"
-    "fault_cycles_per_fault,copy_cycles_per_copy";
+    "fault_cycles_per_fault,copy_cycles_per_copy,fork_tables_shared,one_write_tables_copied,"
+    "fork_exec_wait_cycles,vfork_exec_wait_cycles,spawn_wait_cycles";
+
+/* The program the start-up measurements run: it does nothing and exits 0. */
+static char true_path[] = "/bin/true";
+static char *true_argv[] = {true_path, NULL};
+static char *no_env[] = {NULL};
 
 /* The time-stamp counter. Under QEMU's -icount it counts guest instructions. */
 static inline unsigned long rdtsc(void)
@@ -69,6 +78,7 @@ static void wait_for(pid_t pid)
 struct counters {
     unsigned long frames_free, forks, pages_copied, pt_pages;
     unsigned long faults, copies, fault_cycles, copy_cycles;
+    unsigned long tables_shared, tables_copied;
 };
 
 #ifdef __cowos__
@@ -86,6 +96,8 @@ static void read_counters(struct counters *c)
     c->copies = m.cow_copies;
     c->fault_cycles = m.cow_fault_cycles;
     c->copy_cycles = m.cow_copy_cycles;
+    c->tables_shared = m.fork_tables_shared;
+    c->tables_copied = m.tables_copied;
 }
 
 static const char *mode_name(void)
@@ -93,7 +105,8 @@ static const char *mode_name(void)
     struct cowos_memstat m;
     if (cowos_memstat(&m) < 0)
         die("memstat");
-    return m.fork_mode_copy ? "copy" : "cow";
+    /* cow: shared page tables (the default); page: per-page COW; copy: eager */
+    return m.fork_mode_copy ? "copy" : m.fork_mode_page ? "page" : "cow";
 }
 
 static int cmp_va(const void *a, const void *b)
@@ -151,6 +164,8 @@ struct result {
     unsigned long fork_cycles, fork_wait_cycles;
     double write_cycles_per_page;
     long frames_copied, other_frames, pt_pages, pt_min, faults;
+    long tables_shared, one_write_tables;
+    unsigned long fork_exec_cycles, vfork_exec_cycles, spawn_cycles;
     double fault_cycles, copy_cycles; /* per COW fault, per 4 KiB copy; < 0: none */
 };
 
@@ -188,8 +203,13 @@ static void time_fork(struct result *r, int reps)
         t[i] = t1 - t0;
         r->frames_copied = (long)(c1.pages_copied - c0.pages_copied);
         r->pt_pages = (long)(c1.pt_pages - c0.pt_pages);
+        r->tables_shared = (long)(c1.tables_shared - c0.tables_shared);
+        /* Our own writes since fork returned may have copied a shared table
+         * (the stack's) and a page or two: frames, but not the fork's. */
         long taken = (long)c0.frames_free - (long)c1.frames_free;
-        r->other_frames = taken - (long)(c1.copies - c0.copies) - r->pt_pages - r->frames_copied;
+        r->other_frames = taken - (long)(c1.copies - c0.copies) -
+                          (long)(c1.tables_copied - c0.tables_copied) - r->pt_pages -
+                          r->frames_copied;
         if (write(go[1], "g", 1) != 1)
             die("write");
         wait_for(pid);
@@ -286,6 +306,73 @@ static void time_writes(struct result *r, volatile char *region, long pages, int
     r->write_cycles_per_page = best;
 }
 
+/*
+ * What one write costs in page tables: fork, the child writes one byte in the
+ * middle of the region and reads the counters. Tables copied from just
+ * before the fork to then, both processes' stack writes included (with
+ * shared tables: the stack's table, copied by whichever writes first, and
+ * the region's 2 MiB table, copied by the child; zero in the other modes).
+ */
+static void one_write(struct result *r, volatile char *region, long pages)
+{
+    struct counters c0, c1;
+    int fds[2];
+    if (pipe(fds) < 0)
+        die("pipe");
+    read_counters(&c0);
+    read_counters(&c0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        region[pages / 2 * PAGE] = 2;
+        read_counters(&c1);
+        _exit(write(fds[1], &c1, sizeof(c1)) == (ssize_t)sizeof(c1) ? 0 : 3);
+    }
+    if (pid < 0)
+        die("fork");
+    long got = 0;
+    while (got < (long)sizeof(c1)) {
+        ssize_t k = read(fds[0], (char *)&c1 + got, sizeof(c1) - (size_t)got);
+        if (k <= 0)
+            die("read from the writing child");
+        got += k;
+    }
+    wait_for(pid);
+    close(fds[0]);
+    close(fds[1]);
+    r->one_write_tables = (long)(c1.tables_copied - c0.tables_copied);
+}
+
+/*
+ * Starting /bin/true and waiting for it, three ways; the median of reps.
+ * how: 'f' fork + execv, 'v' vfork + execv, 's' posix_spawn.
+ */
+static unsigned long time_start(int how, int reps)
+{
+    unsigned long t[MAX_REPS];
+    for (int i = 0; i < reps; i++) {
+        pid_t pid;
+        unsigned long t0 = rdtsc();
+        if (how == 's') {
+            int err = posix_spawn(&pid, true_path, NULL, NULL, true_argv, no_env);
+            if (err) {
+                errno = err;
+                die("posix_spawn");
+            }
+        } else {
+            pid = how == 'v' ? vfork() : fork();
+            if (pid == 0) {
+                execv(true_path, true_argv);
+                _exit(127);
+            }
+            if (pid < 0)
+                die(how == 'v' ? "vfork" : "fork");
+        }
+        wait_for(pid);
+        t[i] = rdtsc() - t0;
+    }
+    return median(t, reps);
+}
+
 /* A counter for the CSV: the number, or n/a where the system has no such counter. */
 static void put_count(long v)
 {
@@ -332,6 +419,10 @@ static int bench_size(long mib, int reps, int wreps)
     time_fork(&r, reps);
     time_fork_wait(&r, reps);
     time_writes(&r, region, pages, wreps);
+    one_write(&r, region, pages);
+    r.fork_exec_cycles = time_start('f', reps);
+    r.vfork_exec_cycles = time_start('v', reps);
+    r.spawn_cycles = time_start('s', reps);
     free(region);
 
     printf("FB,%s,%s,%ld,%ld,%lu,%lu,%.1f", HAVE_COUNTERS ? "cowos" : "linux", mode_name(), mib,
@@ -343,7 +434,9 @@ static int bench_size(long mib, int reps, int wreps)
     put_count(r.faults);
     put_cycles(r.fault_cycles);
     put_cycles(r.copy_cycles);
-    printf("\n");
+    put_count(r.tables_shared);
+    put_count(r.one_write_tables);
+    printf(",%lu,%lu,%lu\n", r.fork_exec_cycles, r.vfork_exec_cycles, r.spawn_cycles);
     fflush(stdout);
     return 1;
 }

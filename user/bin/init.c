@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #ifdef __cowos__
 #include <cowos.h>
@@ -53,6 +54,7 @@ static pid_t start(char *const argv[], int request[2])
     pid_t pid = fork();
     if (pid == 0) {
         setsid();
+        ioctl(0, TIOCSCTTY, 0); /* the console becomes the shell's terminal: job control */
         close(request[0]);
 #ifdef __cowos__
         if (request[1] != COWOS_INIT_REQUEST_FD) {

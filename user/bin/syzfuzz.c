@@ -7,6 +7,7 @@
  */
 #include <sys/mman.h>
 #include <cowos.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -454,7 +456,8 @@ static void do_read(void)
             return;
     }
     long r = sys(SYS_read, fd, (long)p.addr, (long)n);
-    if (!m || (m->kind != FD_CONSOLE && m->kind != FD_PIPE_R && m->kind != FD_FILE)) {
+    if (!m || (m->kind != FD_CONSOLE && m->kind != FD_PIPE_R && m->kind != FD_FILE) ||
+        (m->kind == FD_FILE && (m->pipe & 2))) {
         expect(r, -EBADF, "read from a descriptor not open for reading");
         return;
     }
@@ -491,7 +494,8 @@ static void do_write(void)
     }
     long room = m && m->kind == FD_PIPE_W ? PIPE_SIZE - fz.pipes[m->pipe].bytes : 0;
     long r = sys(SYS_write, fd, (long)p.addr, (long)n);
-    if (!m || (m->kind != FD_CONSOLE && m->kind != FD_PIPE_W && m->kind != FD_TICK)) {
+    if (!m || (m->kind != FD_CONSOLE && m->kind != FD_PIPE_W && m->kind != FD_TICK &&
+               !(m->kind == FD_FILE && m->pipe))) {
         expect(r, -EBADF, "write to a descriptor not open for writing");
         return;
     }
@@ -615,22 +619,27 @@ static void do_pipe(void)
     fz.fd[second] = (struct fd_model){FD_PIPE_W, idx};
 }
 
-/* A path: real files and directories, odd spellings, too long, unterminated, bad. */
+/*
+ * A path: directories and odd spellings outside, names inside the round's
+ * scratch directory (the driver's working directory, removed after the
+ * round), too long, unterminated, bad. No path names a file outside the
+ * scratch directory: every file is writable now, and the fuzzer must not
+ * truncate the programs the other tests run.
+ */
 static struct ptr pick_path(void)
 {
     static const char *const paths[] = {
-        "/bin/true", "/bin/false", "/bin/sh", "/bin", "/bin/", "/", "/tests", "/tests/runner",
-        "//bin//true", "/bin/true/", "/bin/../bin/true", "/bin/./true", "bin/true", "/nonexistent",
-        "", ".", "..", "/bin/true/x", "/dev/console", "/bin/syzfuzz",
+        "/bin", "/bin/", "/", "/tests", "//bin//", "/bin/true/", "/bin/true/x", "/nonexistent/x",
+        "", ".", "..", "/proc", "/proc/self/maps", "/proc/meminfo", "/proc/self/", "/tmp",
+        "f", "g", "d", "d/", "d/f", "d/../f", "l", "l/", "./f/", "e/f",
     };
     char *s = (char *)fz.scratch + SCRATCH_BYTES - 512; /* a string area at scratch's end */
     switch (below(8)) {
     case 0:
         return (struct ptr){bad_address(), P_BAD};
     case 1: { /* longer than any path buffer */
-        size_t len = 200 + below(200);
+        size_t len = 200 + below(200); /* a name of up to 255 bytes is made in scratch */
         memset(s, 'a', len);
-        s[0] = '/';
         s[len] = '\0';
         return (struct ptr){(unsigned long)s, P_OK};
     }
@@ -662,7 +671,9 @@ static void do_open(void)
             bug(r, "open gave fd %ld, expected the lowest free %d", r, want);
             return;
         }
-        fz.fd[r] = (struct fd_model){FD_FILE, 0};
+        /* .pipe of a file: 1 if open for writing, 2 if not for reading */
+        int acc = (int)(flags & 3);
+        fz.fd[r] = (struct fd_model){FD_FILE, acc == 1 ? 3 : acc == 2 ? 1 : 0};
     }
 }
 
@@ -695,6 +706,101 @@ static void do_lseek(void)
         expect(r, -EBADF, "lseek on a descriptor that is not open");
     else if (m->kind != FD_FILE)
         expect(r, -ESPIPE, "lseek on a pipe or the console");
+}
+
+/* ---- the file system (names inside the scratch directory) ------------------------- */
+
+static void do_fsop(void)
+{
+    struct ptr a = pick_path(), b;
+    long r = 0;
+    int nr;
+    switch (below(12)) {
+    case 0: nr = SYS_mkdir; r = sys(nr, (long)a.addr, 0755, 0); break;
+    case 1: nr = SYS_rmdir; r = sys(nr, (long)a.addr, 0, 0); break;
+    case 2: nr = SYS_unlink; r = sys(nr, (long)a.addr, 0, 0); break;
+    case 3: b = pick_path(); nr = SYS_rename;
+        r = sys(nr, (long)a.addr, (long)b.addr, 0);
+        if (b.cls == P_BAD && a.cls == P_OK && r != -EFAULT)
+            bug(r, "rename to a path not in user memory");
+        break;
+    case 4: b = pick_path(); nr = SYS_link; r = sys(nr, (long)a.addr, (long)b.addr, 0); break;
+    case 5: { /* targets stay inside scratch: a link to "/bin" would let "d/f" make files there */
+        static const char *const targets[] = {"f", "d", "l", "e", "d/f", "/nonexistent/x", "l/"};
+        char *t = (char *)fz.scratch + SCRATCH_BYTES - 1024;
+        strcpy(t, targets[below(sizeof(targets) / sizeof(targets[0]))]);
+        nr = SYS_symlink;
+        r = sys(nr, (long)t, (long)a.addr, 0);
+        break;
+    }
+    case 6: nr = SYS_truncate; r = sys(nr, (long)a.addr, (long)below(3 * 4096), 0); break;
+    case 7: {
+        struct ptr d = pick_dest(144);
+        nr = chance(50) ? SYS_stat : SYS_lstat;
+        r = sys(nr, (long)a.addr, (long)d.addr, 0);
+        if (r == 0 && (d.cls == P_RO || d.cls == P_BAD))
+            bug(r, "stat wrote into memory the program cannot write");
+        break;
+    }
+    case 8: {
+        unsigned long len = below(300);
+        struct ptr d = pick_dest(len);
+        nr = SYS_readlink;
+        r = sys(nr, (long)a.addr, (long)d.addr, (long)len);
+        if (r > 0 && (d.cls == P_RO || d.cls == P_BAD))
+            bug(r, "readlink wrote into memory the program cannot write");
+        break;
+    }
+    case 9: /* a bad mode is EINVAL before the path is looked at */
+        nr = SYS_access; r = sys(nr, (long)a.addr, (long)below(8), 0); break;
+    case 10: {
+        long fd = pick_fd();
+        unsigned long len = chance(50) ? below(8192) : pick_len();
+        struct ptr d = pick_dest(len);
+        nr = chance(50) ? SYS_pread64 : SYS_getdents64;
+        r = raw(nr, fd, (long)d.addr, (long)len, (long)below(10000), 0, 0, 0);
+        if (!slot(fd))
+            expect(r, -EBADF, "pread/getdents64 on a descriptor that is not open");
+        if (r > 0 && (d.cls == P_RO || d.cls == P_BAD))
+            bug(r, "pread/getdents64 wrote into memory the program cannot write");
+        return;
+    }
+    default: {
+        long fd = pick_fd();
+        nr = chance(50) ? SYS_ftruncate : SYS_fsync;
+        r = sys(nr, fd, (long)below(10000), 0);
+        if (!slot(fd))
+            expect(r, nr == SYS_ftruncate ? -EBADF : -EBADF, "ftruncate/fsync on a closed descriptor");
+        return;
+    }
+    }
+    if (a.cls == P_BAD && r != -EFAULT)
+        bug(r, "expected -EFAULT for a path that is not in user memory (call %d)", nr);
+}
+
+/* Remove path and everything under it (not following links). */
+static void remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        char sub[600];
+        while (d && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+            remove_tree(sub);
+            rewinddir(d); /* the listing changed under us */
+        }
+        if (d)
+            closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
 }
 
 /* ---- processes ---------------------------------------------------------------- */
@@ -844,8 +950,10 @@ static void do_wait4(void)
 
 static void do_kill(void)
 {
-    static const long harmless[] = {0, 17 /* SIGCHLD */, 18 /* SIGCONT */, 19 /* SIGSTOP */,
-                                    20, 21, 22, 23 /* SIGURG */, 28 /* SIGWINCH */};
+    /* (stop signals really stop now: they are no longer harmless to send
+     * to ourselves, our parent or the watcher) */
+    static const long harmless[] = {0, 17 /* SIGCHLD */, 18 /* SIGCONT */, 23 /* SIGURG */,
+                                    28 /* SIGWINCH */};
     static const long real[] = {9, 15, 11, 10, 1, 2, 6, 14, 31, 64, 33};
     /* (1L << 32 is 0 to a kernel that truncates to int: still harmless) */
     static const long invalid[] = {-1, 65, 1000, -0x7fffffffL - 1, 1L << 32, -65};
@@ -1248,7 +1356,7 @@ static const struct op ops[] = {
     {do_read, 12},  {do_write, 12}, {do_close, 6},  {do_dup, 5},       {do_dup2, 5},
     {do_pipe, 5},   {do_open, 8},   {do_getdents, 5}, {do_lseek, 5},   {do_fork, 3},
     {do_wait4, 5},  {do_kill, 6},   {do_brk, 6},    {do_nanosleep, 1}, {do_execv, 3},
-    {do_vmmap, 4},  {do_misc, 12},  {do_exit, 2},
+    {do_vmmap, 4},  {do_misc, 12},  {do_exit, 2},    {do_fsop, 10},
 };
 
 static void one_call(void)
@@ -1457,6 +1565,19 @@ static int run_round(uint64_t seed, long n)
 {
     for (size_t i = 0; i < WATCHED_BYTES / 8; i++)
         watched[i] = pattern(seed, i);
+    /* The scratch directory, made (and listed once, so that opendir's
+     * buffer is in our heap already) before the frames are counted. */
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/tmp/syzfuzz.%d.%lu", getpid(), (unsigned long)seed);
+    remove_tree(dir);
+    if (mkdir(dir, 0755) < 0) {
+        say("syzfuzz: cannot make the scratch directory %s (errno %d)\n", dir, errno);
+        return 0;
+    }
+    DIR *warm[3] = {opendir(dir), opendir(dir), opendir(dir)}; /* nested, as remove_tree */
+    for (int i = 0; i < 3; i++)
+        if (warm[i])
+            closedir(warm[i]);
     long free0 = avail();
     unsigned long t0 = now_ms();
     /* tick: driver -> watcher. Under -m also start (top -> driver: go),
@@ -1489,6 +1610,8 @@ static int run_round(uint64_t seed, long n)
     pid_t d = fork();
     if (d == 0) {
         close(tick[0]);
+        if (chdir(dir) < 0)
+            _exit(1);
         if (drive_setup(seed, tick[1]))
             _exit(1);
         if (fz.pressure) {
@@ -1553,6 +1676,8 @@ static int run_round(uint64_t seed, long n)
         ok = 0;
     }
     unsigned long ms = now_ms() - t0;
+    remove_tree(dir); /* what the round made: its frames come back before the count */
+    rmdir(dir);
     if (!ok) {
         /* leave nothing running behind us */
         if (getpid() == 1)
@@ -1634,6 +1759,9 @@ static __attribute__((noinline)) void pregrow_stack(void)
 int main(int argc, char **argv)
 {
     mlockall(MCL_CURRENT); /* every page resident now: exact frame counts from here on */
+    /* Its oracle expects EPIPE from a write with no reader, as with SIGPIPE
+     * ignored (the default action would end the driver). */
+    signal(SIGPIPE, SIG_IGN);
     long args[3] = {0, 0, 1};
     int nargs = 0;
     for (int i = 1; i < argc; i++) {

@@ -11,6 +11,7 @@
 #define DT_UNKNOWN 0
 #define DT_DIR 4
 #define DT_REG 8
+#define DT_LNK 10
 
 typedef struct __cowos_dir DIR;
 
@@ -31,5 +32,7 @@ DIR *opendir(const char *path);
 struct dirent *readdir(DIR *d);
 /* Close d and free it; 0 or -1. */
 int closedir(DIR *d);
+void rewinddir(DIR *d);
+int dirfd(DIR *d);
 
 #endif

@@ -38,7 +38,11 @@
  * Open path with flags (a mode argument after them is accepted and ignored).
  * Returns the lowest free descriptor, or -1 with errno (ENOENT, EMFILE, ...).
  */
+/* Open (with O_CREAT: create, mode & ~umask) a file of the file system;
+ * returns the lowest free descriptor or -1 with errno as Linux. */
 int open(const char *path, int flags, ...);
+/* open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
+int creat(const char *path, mode_t mode);
 
 /*
  * Act on descriptor fd; the third argument is an int where cmd takes one.

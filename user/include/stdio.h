@@ -97,6 +97,10 @@ int feof(FILE *f);   /* nonzero once a read hit end of file */
 int ferror(FILE *f); /* nonzero once a read or write failed */
 void clearerr(FILE *f);
 int fileno(FILE *f); /* the descriptor under f */
+/* Rename a file (atomic; replaces newpath). remove: unlink, or rmdir for a
+ * directory. 0 or -1 with errno. */
+int rename(const char *oldpath, const char *newpath);
+int remove(const char *path);
 
 /* Print "s: <strerror(errno)>" (or just the message when s is NULL or
  * empty) and a newline on stderr. */

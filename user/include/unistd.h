@@ -69,8 +69,37 @@ int dup2(int fd, int newfd);
 /* dup2 with flags (0 or O_CLOEXEC); EINVAL when fd == newfd or for any
  * other flag. */
 int dup3(int fd, int newfd, int flags);
-/* Move fd's position; returns the new offset or -1 (ESPIPE on a pipe). */
+/* Move fd's position; returns the new offset or -1 (ESPIPE on a pipe).
+ * Past the end is allowed: a write there leaves a hole that reads as zeros. */
 off_t lseek(int fd, off_t offset, int whence);
+/* read/write at offset, leaving fd's position alone (ESPIPE on a pipe). */
+ssize_t pread(int fd, void *buf, size_t n, off_t offset);
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t offset);
+
+/* Files by name (Linux's calls and errors; user/lib/file.c). */
+int unlink(const char *path);
+int rmdir(const char *path);
+int link(const char *oldpath, const char *newpath);
+int symlink(const char *target, const char *linkpath);
+/* The target of a symbolic link, NOT NUL-terminated: its length, or -1. */
+ssize_t readlink(const char *path, char *buf, size_t size);
+int truncate(const char *path, off_t length);
+int ftruncate(int fd, off_t length);
+int chdir(const char *path);
+int fchdir(int fd);
+/* The working directory's absolute path in buf; buf, or NULL with ERANGE
+ * when size is too small. */
+char *getcwd(char *buf, size_t size);
+/* Memory is the disk: succeeds on any open file, does nothing. */
+int fsync(int fd);
+int fdatasync(int fd);
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+/* Every process has root's powers: F_OK, R_OK and W_OK hold for any
+ * existing file (but /proc is not writable), X_OK needs an x bit. */
+int access(const char *path, int mode);
 
 /*
  * Replace the program with the one at path (an initrd file such as
@@ -105,6 +134,29 @@ int sched_yield(void);
 pid_t setsid(void);
 /* The session id of pid (0: the caller), or -1 (ESRCH). */
 pid_t getsid(pid_t pid);
+/* Put pid (0: the caller) in process group pgid (0: pgid = pid), as Linux:
+ * EINVAL (pgid < 0), ESRCH (not the caller or its child), EPERM (another
+ * session, a session leader, or no such group in the session), EACCES (a
+ * child that has called exec). */
+int setpgid(pid_t pid, pid_t pgid);
+/* The process group of pid (0: the caller), or -1 (ESRCH); getpgrp() is getpgid(0). */
+pid_t getpgid(pid_t pid);
+pid_t getpgrp(void);
+/* The foreground process group of the terminal fd, or -1 (EBADF, ENOTTY:
+ * not a terminal, or not the caller's controlling terminal). */
+pid_t tcgetpgrp(int fd);
+/* Make pgrp the foreground group of fd: EBADF, ENOTTY, EINVAL (pgrp < 0),
+ * EPERM (no such group in the caller's session); a background caller gets
+ * SIGTTOU unless it blocks or ignores it. */
+int tcsetpgrp(int fd, pid_t pgrp);
+/* 1 if fd is a terminal (the console), else 0 with errno EBADF or ENOTTY. */
+int isatty(int fd);
+/* "/dev/console" for the console, else NULL (errno EBADF, ENOTTY). */
+char *ttyname(int fd);
+/* Request SIGALRM in seconds (0 cancels): the seconds left of the previous alarm. */
+unsigned int alarm(unsigned int seconds);
+/* Wait for a signal that runs a handler: always -1 with errno EINTR. */
+int pause(void);
 /* A system value by _SC_ name, or -1 with errno EINVAL for an unknown name. */
 long sysconf(int name);
 

@@ -6,9 +6,13 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "user/lib/internal.h"
 #include "user/lib/syscall.h"
+#include <fcntl.h>
+#include <stdarg.h>
 
 /* Our public _SC_ names must be the kernel's (both use Linux's values). */
 _Static_assert(_SC_CHILD_MAX == COWOS_SC_CHILD_MAX, "_SC_CHILD_MAX");
@@ -106,7 +110,14 @@ off_t lseek(int fd, off_t offset, int whence)
 
 int open(const char *path, int flags, ...)
 {
-    return (int)sysret(syscall2(SYS_open, (long)path, flags));
+    long mode = 0;
+    if (flags & O_CREAT) { /* as glibc: the mode is read only when it is used */
+        va_list ap;
+        va_start(ap, flags);
+        mode = (long)va_arg(ap, unsigned int);
+        va_end(ap);
+    }
+    return (int)sysret(syscall3(SYS_open, (long)path, flags, mode));
 }
 
 int sched_yield(void)
@@ -137,4 +148,54 @@ int kill(pid_t pid, int sig)
 int raise(int sig)
 {
     return kill(getpid(), sig);
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+    return (int)sysret(syscall2(SYS_setpgid, pid, pgid));
+}
+
+pid_t getpgid(pid_t pid)
+{
+    return (pid_t)sysret(syscall1(SYS_getpgid, pid));
+}
+
+pid_t getpgrp(void)
+{
+    return getpgid(0);
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    return (int)sysret(syscall3(SYS_ioctl, fd, (long)request, arg));
+}
+
+pid_t tcgetpgrp(int fd)
+{
+    int pgrp;
+    if (sysret(syscall3(SYS_ioctl, fd, TIOCGPGRP, (long)&pgrp)) < 0)
+        return -1;
+    return pgrp;
+}
+
+int tcsetpgrp(int fd, pid_t pgrp)
+{
+    int pg = pgrp;
+    return (int)sysret(syscall3(SYS_ioctl, fd, TIOCSPGRP, (long)&pg));
+}
+
+int isatty(int fd)
+{
+    char termios[64]; /* the kernel writes Linux's 36-byte struct */
+    return sysret(syscall3(SYS_ioctl, fd, TCGETS, (long)termios)) == 0;
+}
+
+char *ttyname(int fd)
+{
+    static char name[] = "/dev/console";
+    return isatty(fd) ? name : NULL;
 }
