@@ -304,12 +304,29 @@ int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags)
 int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags)
 {
     pte_t *ptep = vmm_walk(vs, va);
-    if (!ptep || !pte_present(*ptep))
+    uint64_t offset_mask = PAGE_SIZE - 1;
+    pte_t leaf = ptep ? *ptep : 0;
+    if (!ptep) {
+        /* A 2 MiB page of the kernel's direct map (vmm_walk stops there)? */
+        const pte_t *t = table_at(vs->pml4);
+        pte_t e = t[PML4_INDEX(va)];
+        if (pte_present(e))
+            e = table_at(pte_addr(e))[PDPT_INDEX(va)];
+        if (pte_present(e) && !(e & PTE_PS))
+            e = table_at(pte_addr(e))[PD_INDEX(va)];
+        else
+            e = 0;
+        if (!pte_present(e) || !(e & PTE_PS))
+            return -ENOENT;
+        leaf = e;
+        offset_mask = HUGE_PAGE_SIZE - 1;
+    }
+    if (!pte_present(leaf))
         return -ENOENT;
     if (pa)
-        *pa = pte_addr(*ptep) | (va & (PAGE_SIZE - 1));
+        *pa = (pte_addr(leaf) & ~offset_mask) | (va & offset_mask);
     if (flags)
-        *flags = pte_flags(*ptep);
+        *flags = pte_flags(leaf) & ~PTE_PS;
     return 0;
 }
 

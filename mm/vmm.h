@@ -105,7 +105,8 @@ int vmm_map(struct vmspace *vs, vaddr_t va, paddr_t pa, uint64_t flags);
 int vmm_unmap(struct vmspace *vs, vaddr_t va);
 /* Replace the flags of a mapped page (PTE_P is kept). Returns 0 or -ENOENT. */
 int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags);
-/* Physical address va maps to, and its leaf flags; -ENOENT if unmapped. */
+/* Physical address va maps to, and its leaf flags (a 2 MiB page of the
+ * kernel's direct map too, PTE_PS left out); -ENOENT if unmapped. */
 int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags);
 /* Drop any TLB entry for va if vs is the active space (or va is kernel). */
 void vmm_invalidate(struct vmspace *vs, vaddr_t va);
