@@ -36,10 +36,9 @@ def transcript_steps(lines):
 def main():
     if len(sys.argv) < 3:
         sys.exit("usage: tour_sync.py TRANSCRIPT... TOUR")
-    lines = []
-    for path in sys.argv[1:-1]:
-        lines += open(path).read().splitlines()
-    steps = transcript_steps(lines)
+    steps = []
+    for path in sys.argv[1:-1]:  # a session's opening chatter belongs to no command
+        steps += transcript_steps(open(path).read().splitlines())
     tour = sys.argv[-1]
     doc = open(tour).read().splitlines()
     out, i, cursor, changed = [], 0, 0, 0
