@@ -369,6 +369,8 @@ def shared_fork_same_frame(s):
 
 
 def shared_child_write(s):
+    s.expect("shared_frame" in state and "private_frame" in state,
+             "the previous check did not get as far as both pages' frames")
     s.run("delete")
     s.run("break cow_fault if va == (unsigned long)private_page")
     stopped_in(s, s.run("continue"), "cow_fault")
