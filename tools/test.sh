@@ -235,7 +235,7 @@ fi
 # of its "ok N gdb_..." lines is one more test. Its own tally line is
 # "gdbcheck: N passed, N failed", which is added to ours here.
 if [ -n "${GDBCHECK_BUILD:-}" ]; then
-    echo "test.sh: GDB check: scripted GDB session on $GDBCHECK_BUILD/cowos-gdbcheck.iso; transcript in $GDBCHECK_BUILD/gdbcheck.log"
+    echo "test.sh: GDB check: scripted GDB sessions on $GDBCHECK_BUILD/cowos-gdbcheck.iso and cowos-gdbcheck-shared.iso; transcripts in $GDBCHECK_BUILD/gdbcheck.log and gdbcheck-shared.log"
     sh tools/gdbcheck.sh --first $((p + f + 1)) "$GDBCHECK_BUILD" >"$tmp/gdbcheck" 2>&1
     grep -vE '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck"
     g=$(grep -E '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck" | tail -n 1)
