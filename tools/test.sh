@@ -11,7 +11,7 @@
 #    demos again in a boot with fork=copy (only /tests/demos_test runs), one
 #    more test: every demo must pass and explain its numbers in that mode too.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
-#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 5 MiB (GRUB itself needs about that much)
+#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 7 MiB (GRUB itself needs about 7 to load the kernel)
 #    (cowos-smallmem.iso: a tiny initrd, so that GRUB fits and the kernel refuses),
 #    that must end with one line and the failure status; three tests.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
@@ -155,7 +155,7 @@ refuse() {
 }
 if [ -n "${REFUSE_BUILD:-}" ]; then
     b=$REFUSE_BUILD
-    echo "test.sh: refusal checks: a missing init, fork=COPY, 5 MiB of memory; logs in $b/refuse-*.log"
+    echo "test.sh: refusal checks: a missing init, fork=COPY, 7 MiB of memory; logs in $b/refuse-*.log"
     refuse $((p + f + 1)) boot_refuses_missing_init "$b/cowos-badinit.iso" "$b/refuse-init.log" \
         '^init: /bin/nosuch: No such file or directory$'
     grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
@@ -163,7 +163,7 @@ if [ -n "${REFUSE_BUILD:-}" ]; then
     refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
         'unknown fork= value "COPY"; valid: fork=cow\|page\|copy'
     refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-smallmem.iso" "$b/refuse-memory.log" \
-        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 5M
+        'too little: it needs at least [0-9]+ MiB \(MEM=10M\)' -m 7M
 fi
 
 # ---- helpers for the boots that must panic ---------------------------------
