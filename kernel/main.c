@@ -44,9 +44,10 @@
 void kmain(paddr_t mbi_paddr);
 
 /* Below this much usable RAM the kernel, its tables, the initrd GRUB loads
- * and a shell do not fit; MEM=8M gives QEMU's guest about 7 MiB usable. */
-#define MIN_USABLE_MIB 6
-#define MIN_MEM_OPTION "MEM=8M"
+ * and a shell do not fit (and GRUB itself needs about 7 MiB to load this kernel);
+ * MEM=10M gives QEMU's guest about 9 MiB usable. */
+#define MIN_USABLE_MIB 8
+#define MIN_MEM_OPTION "MEM=10M"
 
 static struct boot_info boot_info;
 static char init_path[CMDLINE_MAX] = "/bin/init";

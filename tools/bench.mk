@@ -1,11 +1,12 @@
 # tools/bench.mk - make bench / make bench-host: what fork costs in each fork
-# mode (shared page tables, per-page COW, fork=copy; and Linux), and what
-# starting a program costs (fork+exec, vfork+exec, posix_spawn), measured by
+# mode (shared page tables, per-page COW, fork=copy; and Linux), what
+# starting a program costs (fork+exec, vfork+exec, posix_spawn), and what
+# exec costs against the size of the program started, measured by
 # /bin/forkbench under QEMU's -icount so the figures repeat exactly. Results
 # go to bench/ (git ignores it); tools/bench.sh does the work. Included by
 # the top-level Makefile.
 #
-#   make bench        the three kernel modes: tables, bench/results.csv, bench/fork-cycles.png
+#   make bench        the three kernel modes: tables, bench/results.csv and exec.csv, bench/fork-cycles.png
 #   make bench-host   the same program on this Linux, added to the tables and plot
 #
 # Variables: BENCH_SIZES (MiB resident, default 1 4 16 64 256 1024), MEM

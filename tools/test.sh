@@ -15,7 +15,7 @@
 #    ("test ktest=smp_") is booted with 4 CPUs: all 4 online, every smp_
 #    kernel test passing (each CPU's timer ticks); one more test.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
-#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 5 MiB (GRUB itself needs about that much)
+#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 7 MiB (GRUB itself needs about 7 to load the kernel)
 #    (cowos-smallmem.iso: a tiny initrd, so that GRUB fits and the kernel refuses),
 #    that must end with one line and the failure status; three tests.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
@@ -193,7 +193,7 @@ refuse() {
 }
 if [ -n "${REFUSE_BUILD:-}" ]; then
     b=$REFUSE_BUILD
-    echo "test.sh: refusal checks: a missing init, fork=COPY, 5 MiB of memory; logs in $b/refuse-*.log"
+    echo "test.sh: refusal checks: a missing init, fork=COPY, 7 MiB of memory; logs in $b/refuse-*.log"
     refuse $((p + f + 1)) boot_refuses_missing_init "$b/cowos-badinit.iso" "$b/refuse-init.log" \
         '^init: /bin/nosuch: No such file or directory$'
     grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
@@ -201,7 +201,7 @@ if [ -n "${REFUSE_BUILD:-}" ]; then
     refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
         'unknown fork= value "COPY"; valid: fork=cow\|page\|copy'
     refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-smallmem.iso" "$b/refuse-memory.log" \
-        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 5M
+        'too little: it needs at least [0-9]+ MiB \(MEM=10M\)' -m 7M
 fi
 
 # ---- helpers for the boots that must panic ---------------------------------
@@ -273,7 +273,7 @@ fi
 # of its "ok N gdb_..." lines is one more test. Its own tally line is
 # "gdbcheck: N passed, N failed", which is added to ours here.
 if [ -n "${GDBCHECK_BUILD:-}" ]; then
-    echo "test.sh: GDB check: scripted GDB session on $GDBCHECK_BUILD/cowos-gdbcheck.iso; transcript in $GDBCHECK_BUILD/gdbcheck.log"
+    echo "test.sh: GDB check: scripted GDB sessions on $GDBCHECK_BUILD/cowos-gdbcheck.iso and cowos-gdbcheck-shared.iso; transcripts in $GDBCHECK_BUILD/gdbcheck.log and gdbcheck-shared.log"
     sh tools/gdbcheck.sh --first $((p + f + 1)) "$GDBCHECK_BUILD" >"$tmp/gdbcheck" 2>&1
     grep -vE '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck"
     g=$(grep -E '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck" | tail -n 1)
