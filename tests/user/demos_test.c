@@ -81,6 +81,7 @@ int main(void)
     char *vmmap_areas[] = {"/bin/vmmap", NULL};
     char *vmmap_pages[] = {"/bin/vmmap", "-p", NULL};
     char *sharedmem[] = {"/bin/sharedmem", NULL};
+    char *sharefork[] = {"/bin/sharefork", NULL};
     char *zeropage[] = {"/bin/zeropage", "16", NULL};
     char *lazyexec[] = {"/bin/lazyexec", NULL};
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
@@ -96,6 +97,7 @@ int main(void)
     expect_demo_ok(vmmap_areas);
     expect_demo_ok(vmmap_pages);
     expect_demo_ok(sharedmem);
+    expect_demo_ok(sharefork);
     expect_demo_ok(zeropage);
     expect_demo_ok(lazyexec);
     expect_demo_ok(spawnrace);
