@@ -84,6 +84,7 @@ int main(void)
     char *zeropage[] = {"/bin/zeropage", "16", NULL};
     char *lazyexec[] = {"/bin/lazyexec", NULL};
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
+    char *usercow[] = {"/bin/usercow", NULL};
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -98,5 +99,6 @@ int main(void)
     expect_demo_ok(zeropage);
     expect_demo_ok(lazyexec);
     expect_demo_ok(spawnrace);
+    expect_demo_ok(usercow);
     utest_exit();
 }
