@@ -64,6 +64,8 @@ struct proc {
     bool sig_restore_mask;
     bool stopped;              /* stopped by a signal until SIGCONT (or SIGKILL) */
     bool did_exec;             /* has called exec since fork (setpgid's EACCES) */
+    uint64_t nofile_cur, nofile_max; /* RLIMIT_NOFILE (proc/rlimit.c): new descriptors are below nofile_cur */
+    uint64_t nproc_cur, nproc_max;   /* RLIMIT_NPROC: fork fails while this many processes exist */
     bool autoreap;             /* parent ignores SIGCHLD: no zombie; the scheduler frees the slot */
     int wait_report;           /* a stop or continue not yet seen by the parent's wait (status), or 0 */
     int syscall_nr;            /* the system call running (for restarts) */
