@@ -69,7 +69,7 @@
 #define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals, process groups and resource limits,
  * 64-95 files, 96-103 process creation (vfork). */
 /* 64-95: the file system (kernel/fs/fscalls.c), Linux's calls of these names. */
 #define SYS_pread64 64    /* (fd, buf, n, offset) */
