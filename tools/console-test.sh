@@ -3,7 +3,7 @@
 # boots ISO (the `make run` image) with a script of typed lines on its serial
 # input (through tools/run.sh, which ends the input with Ctrl-D) and checks
 # what the shell printed: a two-program pipeline started with &, `jobs`, `fg`
-# and `$?`. The lines are all there before the kernel starts: the first ones
+# and `$?`, and a job that stops itself (`kill -STOP 0`: $? 147) then `fg`. The lines are all there before the kernel starts: the first ones
 # (longer than the UART's 16-byte FIFO) also check that no typed-ahead byte
 # is lost at boot (it was: a `sleep 2` became `sleep`, which printed its usage). Usage: sh tools/console-test.sh ISO LOG
 # Prints a "# ..." line per failed check; exits 0 only if every check passed.
@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.." || exit 2
 # What is checked goes to files first and is shown by the last line: input
 # that comes in late is echoed as it comes, into the middle of any output.
 printf '%s\n' 'echo 0123456789abcdefghijklmnopqrstuvwxyz 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ >/tmp/o' \
-    'sleep 2 | sleep 2 &' 'jobs >>/tmp/o' 'fg >>/tmp/o' 'echo fg gave $? >>/tmp/o' 'cat /tmp/o' |
+    'sleep 2 | sleep 2 &' 'jobs >>/tmp/o' 'fg >>/tmp/o' 'echo fg gave $? >>/tmp/o' \
+    'kill -STOP 0' 'echo stop gave $? >>/tmp/o' 'fg >>/tmp/o' 'echo fg gave $? >>/tmp/o' 'cat /tmp/o' |
     RUN_EOF=1 timeout -k 10 "${TEST_TIMEOUT:-300}" sh tools/run.sh "$iso" 2>&1 |
     tr -d '\r' >"$log"
 bad=0
@@ -33,6 +34,9 @@ has '^(\$ )*0123456789abcdefghijklmnopqrstuvwxyz 0123456789ABCDEFGHIJKLMNOPQRSTU
 has '^\[1\] +Running +sleep \| sleep$' '`jobs` to list the job as Running'
 has '^sleep \| sleep$' '`fg` to name the job it continues'
 has '^fg gave 0$' '$? of the job fg waited for to be 0'
+has '^stop gave 147$' '$? of a job stopped by SIGSTOP to be 147 (128 + 19), as bash'
+has '^kill$' '`fg` to continue the stopped `kill`'
+[ "$(grep -c '^fg gave 0$' "$log")" = 2 ] || { echo "# expected two \"fg gave 0\" lines"; bad=1; }
 has '^sh: end of input; powering off \(status 0\)$' 'the shell to end with status 0'
 if grep -q 'usage:' "$log"; then
     echo "# a program was started with the wrong arguments:"
