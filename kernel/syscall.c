@@ -244,10 +244,10 @@ long sys_sysconf(long name)
         return TIMER_HZ;
     case COWOS_SC_NPROCESSORS_ONLN:
         return 1;
-    case COWOS_SC_OPEN_MAX: /* as glibc: the soft limits */
-        return (long)proc_current()->nofile_cur;
+    case COWOS_SC_OPEN_MAX: /* as glibc: the soft resource limits */
+        return rlimit_nofile(proc_current());
     case COWOS_SC_CHILD_MAX:
-        return (long)proc_current()->nproc_cur;
+        return rlimit_nproc(proc_current());
     default:
         return -EINVAL;
     }

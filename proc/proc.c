@@ -12,7 +12,6 @@
  * memory; README "What a process may do to others" has the rules.
  */
 #include "proc/proc.h"
-#include "proc/rlimit.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
@@ -130,8 +129,7 @@ struct proc *proc_alloc(int *err)
         *err = -ENOMEM;
         return NULL;
     }
-    memset(p, 0, sizeof(*p));
-    rlimit_init(p);
+    memset(p, 0, sizeof(*p)); /* the default resource limits too */
     p->state = PROC_EMBRYO;
     p->pid = alloc_pid();
     p->kstack_top = kstack_base(slot) + KSTACK_PAGES * PAGE_SIZE;

@@ -1,8 +1,8 @@
 /*
  * rlimit.c - resource limits: what each RLIMIT_* is on this kernel, and the
- * two a process may lower (RLIMIT_NOFILE, RLIMIT_NPROC, kept in struct proc,
- * inherited by fork, kept by exec). Invariant: cur <= max <= the table size
- * (NOFILE, NPROC). Every other limit is fixed: setting it to anything but
+ * two a process may lower (RLIMIT_NOFILE, RLIMIT_NPROC, kept in struct proc
+ * as how far below NOFILE and NPROC they are, inherited by fork, kept by
+ * exec). Invariant: cur <= max <= the table size. Every other limit is fixed: setting it to anything but
  * its value is EINVAL, since the kernel could not enforce it.
  */
 #include "proc/rlimit.h"
@@ -36,21 +36,17 @@ static const struct cowos_rlimit fixed[COWOS_RLIMIT_NLIMITS] = {
     [RLIMIT_RTPRIO] = {0, 0},         [RLIMIT_RTTIME] = {INF, INF},
 };
 
-void rlimit_init(struct proc *p)
-{
-    p->nofile_cur = p->nofile_max = NOFILE;
-    p->nproc_cur = p->nproc_max = NPROC;
-}
-
 void rlimit_fork(struct proc *child, const struct proc *parent)
 {
-    child->nofile_cur = parent->nofile_cur;
-    child->nofile_max = parent->nofile_max;
-    child->nproc_cur = parent->nproc_cur;
-    child->nproc_max = parent->nproc_max;
+    child->nofile_cut_cur = parent->nofile_cut_cur;
+    child->nofile_cut_max = parent->nofile_cut_max;
+    child->nproc_cut_cur = parent->nproc_cut_cur;
+    child->nproc_cut_max = parent->nproc_cut_max;
 }
 
-int rlimit_nofile(const struct proc *p) { return (int)p->nofile_cur; }
+int rlimit_nofile(const struct proc *p) { return (int)(NOFILE - p->nofile_cut_cur); }
+
+int rlimit_nproc(const struct proc *p) { return (int)(NPROC - p->nproc_cut_cur); }
 
 bool rlimit_may_fork(const struct proc *p)
 {
@@ -58,15 +54,15 @@ bool rlimit_may_fork(const struct proc *p)
     uint64_t n = 0;
     for (int i = 0; i < NPROC; i++)
         n += t[i].state != PROC_UNUSED;
-    return n < p->nproc_cur;
+    return n < (uint64_t)rlimit_nproc(p);
 }
 
 static struct cowos_rlimit get(const struct proc *p, int resource)
 {
     if (resource == RLIMIT_NOFILE)
-        return (struct cowos_rlimit){p->nofile_cur, p->nofile_max};
+        return (struct cowos_rlimit){NOFILE - p->nofile_cut_cur, NOFILE - p->nofile_cut_max};
     if (resource == RLIMIT_NPROC)
-        return (struct cowos_rlimit){p->nproc_cur, p->nproc_max};
+        return (struct cowos_rlimit){NPROC - p->nproc_cut_cur, NPROC - p->nproc_cut_max};
     return fixed[resource];
 }
 
@@ -97,12 +93,12 @@ long sys_setrlimit(long resource, long urlim)
     struct cowos_rlimit old = get(p, (int)resource);
     if (want.max > old.max)
         return -EPERM;
-    if (resource == RLIMIT_NOFILE) {
-        p->nofile_cur = want.cur;
-        p->nofile_max = want.max;
+    if (resource == RLIMIT_NOFILE) { /* max <= old max <= NOFILE: no wrap */
+        p->nofile_cut_cur = NOFILE - want.cur;
+        p->nofile_cut_max = NOFILE - want.max;
     } else if (resource == RLIMIT_NPROC) {
-        p->nproc_cur = want.cur;
-        p->nproc_max = want.max;
+        p->nproc_cut_cur = NPROC - want.cur;
+        p->nproc_cut_max = NPROC - want.max;
     } else if (want.cur != old.cur || want.max != old.max) {
         return -EINVAL;
     }

@@ -9,14 +9,17 @@
 
 #include "kernel/types.h"
 
+/* A zeroed struct proc has the default limits: NOFILE and NPROC at the
+ * table sizes (proc_alloc, and the kernel tests' own processes). */
+
 struct proc;
 
-/* A new process's limits: NOFILE and NPROC at the table sizes. */
-void rlimit_init(struct proc *p);
 /* fork: the child gets the parent's limits (exec keeps them). */
 void rlimit_fork(struct proc *child, const struct proc *parent);
 /* Descriptor numbers p may create are below this (at most NOFILE). */
 int rlimit_nofile(const struct proc *p);
+/* p's soft RLIMIT_NPROC (at most NPROC). */
+int rlimit_nproc(const struct proc *p);
 /* May p fork now? False when the processes in the table (zombies included,
  * as Linux counts them) have reached p's soft RLIMIT_NPROC. */
 bool rlimit_may_fork(const struct proc *p);

@@ -13,6 +13,11 @@
 #include <unistd.h>
 #include "utest.h"
 
+#ifndef OPEN_MAX /* glibc leaves them out (run-time values on Linux): for the host build */
+#define OPEN_MAX 16
+#define CHILD_MAX 64
+#endif
+
 #define BAD_PTR ((void *)0xffff800000001000UL) /* a kernel address */
 
 static void expect_limit(int resource, rlim_t cur, rlim_t max)
