@@ -183,9 +183,10 @@ run: deps $(B)/cowos.iso
 TEST_FILTERED := $(strip $(KTEST)$(UTEST)$(filter ktest=% utest=%,$(CMDLINE)))
 TEST_EXTRA_ISOS := $(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/cowos-overflow.iso \
 	$(B)/cowos-copydemos.iso $(B)/cowos-smp.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso \
-	$(B)/cowos-smallmem.iso)
+	$(B)/cowos-smallmem.iso $(B)/cowos.iso)
 TEST_CHECKS := $(if $(TEST_FILTERED),,HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
 	CMDLINECHECK="sh tools/cmdline-test.sh" \
+	CONSOLECHECK="sh tools/console-test.sh $(B)/cowos.iso $(B)/console.log" \
 	OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log \
 	COPYDEMOS_ISO=$(B)/cowos-copydemos.iso COPYDEMOS_LOG=$(B)/copydemos.log \
 	SMP_ISO=$(B)/cowos-smp.iso SMP_LOG=$(B)/smp4.log \

@@ -64,10 +64,12 @@
 #define SYS_ioctl 49          /* (fd, cmd, arg): the console's TCGETS, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY */
 #define SYS_waitid 50         /* (idtype, id, siginfo *info, options) */
 #define SYS_restart_syscall 51 /* () the kernel's own: an interrupted nanosleep continuing */
+#define SYS_getrlimit 52      /* (resource, struct cowos_rlimit *) Linux's RLIMIT_* numbers */
+#define SYS_setrlimit 53      /* (resource, const struct cowos_rlimit *) */
 #define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals, process groups and resource limits,
  * 64-95 files, 96-103 process creation (vfork). */
 /* 64-95: the file system (kernel/fs/fscalls.c), Linux's calls of these names. */
 #define SYS_pread64 64    /* (fd, buf, n, offset) */
@@ -229,6 +231,12 @@ struct cowos_memstat {
     unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
     unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };
+
+/* A resource limit (SYS_getrlimit, SYS_setrlimit): Linux's struct rlimit. */
+struct cowos_rlimit {
+    unsigned long cur, max; /* soft and hard; ~0UL is RLIM_INFINITY */
+};
+#define COWOS_RLIMIT_NLIMITS 16 /* RLIMIT_CPU (0) .. RLIMIT_RTTIME (15), Linux's numbers */
 
 /* One memory area (SYS_vmareas), as a line of Linux's /proc/PID/maps plus
  * the page counts of its smaps. */

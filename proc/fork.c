@@ -26,6 +26,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/rlimit.h"
 #include "proc/signal.h"
 
 static enum fork_mode mode = FORK_TABLES;
@@ -109,6 +110,7 @@ static void become_child_of(struct proc *child, struct proc *parent)
     child->sid = parent->sid;
     child->pgid = parent->pgid;
     signal_fork(child, parent); /* actions and mask inherited, nothing pending */
+    rlimit_fork(child, parent);
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->state = PROC_RUNNABLE;
@@ -117,6 +119,8 @@ static void become_child_of(struct proc *child, struct proc *parent)
 long sys_fork(void)
 {
     struct proc *parent = proc_current();
+    if (!rlimit_may_fork(parent))
+        return -EAGAIN; /* RLIMIT_NPROC */
     int err = 0;
     struct proc *child = proc_alloc(&err);
     if (!child)
@@ -157,6 +161,8 @@ void fork_vfork_release(struct proc *child)
 long sys_vfork(void)
 {
     struct proc *parent = proc_current();
+    if (!rlimit_may_fork(parent))
+        return -EAGAIN; /* RLIMIT_NPROC */
     int err = 0;
     struct proc *child = proc_alloc(&err);
     if (!child)

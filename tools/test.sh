@@ -26,6 +26,8 @@
 #    host check, one more test.
 # 5. With CMDLINECHECK set (make test sets it to the command): the check of
 #    the boot variables, tools/cmdline-test.sh, one more test.
+# 6. With CONSOLECHECK set (make test sets it to the command): the console
+#    shell fed typed lines (tools/console-test.sh), one more test.
 # The last line printed is always "N passed, N failed"; exit 0 only if N failed
 # is 0. A timeout, a panic or a missing summary line counts as one failure more.
 # Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
@@ -319,6 +321,21 @@ if [ -n "${CMDLINECHECK:-}" ]; then
     else
         grep '^#' "$tmp/cmdlinecheck" | tail -n 20
         echo "not ok $n make_checks_boot_variables_and_quotes_args_for_grub"
+        f=$((f + 1))
+    fi
+fi
+
+# ---- 6. the console shell (only when make test sets CONSOLECHECK) ----------
+# tools/console-test.sh: the `make run` image fed typed lines: a pipeline
+# with &, jobs, fg and $?, and no typed-ahead byte lost. One more test.
+if [ -n "${CONSOLECHECK:-}" ]; then
+    n=$((p + f + 1))
+    if $CONSOLECHECK >"$tmp/consolecheck" 2>&1; then
+        echo "ok $n console_shell_runs_jobs_and_keeps_typed_ahead_input"
+        p=$((p + 1))
+    else
+        grep '^#' "$tmp/consolecheck" | tail -n 30
+        echo "not ok $n console_shell_runs_jobs_and_keeps_typed_ahead_input"
         f=$((f + 1))
     fi
 fi

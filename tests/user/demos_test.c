@@ -86,6 +86,7 @@ int main(void)
     char *lazyexec[] = {"/bin/lazyexec", NULL};
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
     char *kvsnap[] = {"/bin/kvsnap", "2", NULL}; /* leaves /tmp/snapshot */
+    char *usercow[] = {"/bin/usercow", NULL};
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -103,5 +104,6 @@ int main(void)
     expect_demo_ok(spawnrace);
     expect_demo_ok(kvsnap);
     unlink("/tmp/snapshot");
+    expect_demo_ok(usercow);
     utest_exit();
 }

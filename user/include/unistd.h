@@ -23,6 +23,10 @@
 #define SEEK_END 2
 #endif
 
+/* The POSIX edition the library's interfaces follow (POSIX.1-2008), as
+ * glibc says; where cowos leaves something out, the README says so. */
+#define _POSIX_VERSION 200809L
+
 /* sysconf() names, with Linux's values. */
 #define _SC_CHILD_MAX 1
 #define _SC_CLK_TCK 2
