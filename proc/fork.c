@@ -116,13 +116,22 @@ static void become_child_of(struct proc *child, struct proc *parent)
     child->state = PROC_RUNNABLE;
 }
 
+/* A fresh slot for a child of parent: NULL with -EAGAIN (RLIMIT_NPROC or
+ * a full table) or -ENOMEM in *err. */
+static struct proc *alloc_child(struct proc *parent, int *err)
+{
+    if (!rlimit_may_fork(parent)) {
+        *err = -EAGAIN; /* RLIMIT_NPROC */
+        return NULL;
+    }
+    return proc_alloc(err);
+}
+
 long sys_fork(void)
 {
     struct proc *parent = proc_current();
-    if (!rlimit_may_fork(parent))
-        return -EAGAIN; /* RLIMIT_NPROC */
     int err = 0;
-    struct proc *child = proc_alloc(&err);
+    struct proc *child = alloc_child(parent, &err);
     if (!child)
         return err;
     child->vs = vmm_create();
@@ -149,22 +158,18 @@ long sys_fork(void)
 
 void fork_vfork_release(struct proc *child)
 {
-    struct proc *parent = child->vfork_parent;
     child->vfork_parent = NULL;
     child->vs = NULL;
     child->areas = NULL;
     vfork_count++;
     proc_wakeup(child); /* the parent sleeps on its child */
-    (void)parent;
 }
 
 long sys_vfork(void)
 {
     struct proc *parent = proc_current();
-    if (!rlimit_may_fork(parent))
-        return -EAGAIN; /* RLIMIT_NPROC */
     int err = 0;
-    struct proc *child = proc_alloc(&err);
+    struct proc *child = alloc_child(parent, &err);
     if (!child)
         return err;
     /* Nothing is copied or shared copy-on-write: the child runs on the
