@@ -9,7 +9,7 @@
 #   make fuzz         a long system-call fuzzing run (tools/fuzz.mk)
 #
 # Variables: CC (gcc, clang, or x86_64-elf-gcc when on PATH), MEM (QEMU RAM,
-# default 128M), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
+# default 128M), CPUS (virtual CPUs, 1 to 8, default 2), ACCEL=kvm (opt-in; TCG otherwise), QEMUFLAGS (extra QEMU
 # arguments), CMDLINE (extra kernel command-line words), GDBPORT (1234),
 # INIT=/bin/NAME and ARGS="..." (run one program as pid 1; QEMU ends with it).
 
@@ -41,7 +41,8 @@ endif
 KASFLAGS := -I. -g -D__ASSEMBLER__ -MMD -MP $(if $(IS_CLANG),--target=x86_64-unknown-none-elf)
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S) $(wildcard kernel/fs/*.c) $(wildcard mm/*.c) \
+KSRC := $(wildcard boot/*.S) $(wildcard kernel/*.c kernel/*.S kernel/dev/*.c kernel/dev/*.S) \
+	$(wildcard kernel/fs/*.c) $(wildcard mm/*.c) \
 	$(wildcard proc/*.c proc/*.S) $(wildcard tests/kernel/*.c)
 KOBJ := $(patsubst %,$(B)/%.o,$(basename $(KSRC)))
 
@@ -88,7 +89,7 @@ $(B)/kernel.elf: $(KOBJ) $(B)/ksyms.o linker.ld
 		{ echo "error: function addresses moved between the two links"; exit 1; }
 
 # The ISO: one image per kernel command line. grub.cfg comes from iso/grub.cfg.in.
-# $(B)/NAME.cmdline (NAME = run, test, crash, overflow or copydemos) is rewritten
+# $(B)/NAME.cmdline (NAME = run, test, crash, overflow, copydemos or smp) is rewritten
 # only when it changes; tools/cmdline.sh builds it from the variables below
 # (raw: ARGS='a "b c"' is two arguments, as a shell splits them) and refuses
 # mistakes (an unknown FORK, an INIT not in the initrd, bytes GRUB cannot carry).
@@ -132,6 +133,9 @@ $(B)/cowos-overflow.iso: $(B)/overflow.cmdline $(B)/kernel.elf $(INITRD) iso/gru
 # The demos again under fork=copy (only demos_test, no kernel tests).
 $(B)/cowos-copydemos.iso: $(B)/copydemos.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,copydemos,$@)
+# The kernel's SMP tests alone, booted with 4 CPUs whatever CPUS says.
+$(B)/cowos-smp.iso: $(B)/smp.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
+	$(call make_iso,smp,$@)
 # Boots that must be refused with one line and the failure status.
 $(B)/cowos-badinit.iso: $(B)/badinit.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cfg.in | deps
 	$(call make_iso,badinit,$@)
@@ -146,14 +150,28 @@ $(B)/cowos-badopt.iso: $(B)/badopt.cmdline $(B)/kernel.elf $(INITRD) iso/grub.cf
 deps:
 	@CC="$(CC)" sh tools/deps.sh
 
+# CPUS: the virtual CPUs QEMU gives the machine (-smp). The kernel starts
+# every one it finds (kernel/smp.c); it supports at most CPU_MAX (8, kernel/cpu.h).
+CPUS ?= 2
+CPUS_VALID := 1 2 3 4 5 6 7 8
+ifneq ($(words $(CPUS)),1)
+$(error CPUS=$(CPUS): give one number of virtual CPUs, from 1 to 8)
+endif
+ifeq ($(filter $(CPUS_VALID),$(CPUS)),)
+$(error CPUS=$(CPUS): the number of virtual CPUs must be from 1 to 8)
+endif
+
+# TCG with one host thread per virtual CPU (thread=multi), so that 2 virtual
+# CPUs really run at once on 2 host cores. (-icount forces a single thread:
+# make bench boots one CPU, see tools/bench.mk.)
 ifeq ($(ACCEL),kvm)
 QEMU_ACCEL := -accel kvm -cpu host
 else
-QEMU_ACCEL := -accel tcg -cpu qemu64,+smep,+smap
+QEMU_ACCEL := -accel tcg,thread=multi -cpu qemu64,+smep,+smap
 endif
-QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -m $(MEM) -no-reboot -boot d \
+QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -smp $(CPUS) -m $(MEM) -no-reboot -boot d \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-export QEMU_BASE QEMUFLAGS TEST_TIMEOUT
+export QEMU_BASE QEMUFLAGS TEST_TIMEOUT CPUS
 
 # deps comes first so that a fresh machine gets its compiler before anything is built.
 run: deps $(B)/cowos.iso
@@ -164,11 +182,14 @@ run: deps $(B)/cowos.iso
 # tests: the other boots and checks are left out, the last line is still the tally.
 TEST_FILTERED := $(strip $(KTEST)$(UTEST)$(filter ktest=% utest=%,$(CMDLINE)))
 TEST_EXTRA_ISOS := $(if $(TEST_FILTERED),,$(B)/cowos-crash.iso $(B)/cowos-overflow.iso \
-	$(B)/cowos-copydemos.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso $(B)/cowos-smallmem.iso)
+	$(B)/cowos-copydemos.iso $(B)/cowos-smp.iso $(B)/cowos-badinit.iso $(B)/cowos-badopt.iso \
+	$(B)/cowos-smallmem.iso $(B)/cowos.iso)
 TEST_CHECKS := $(if $(TEST_FILTERED),,HOSTCHECK="$(MAKE) -s -f user/user.mk B=$(B) hostcheck" \
 	CMDLINECHECK="sh tools/cmdline-test.sh" \
+	CONSOLECHECK="sh tools/console-test.sh $(B)/cowos.iso $(B)/console.log" \
 	OVERFLOW_ISO=$(B)/cowos-overflow.iso OVERFLOW_LOG=$(B)/overflow.log \
 	COPYDEMOS_ISO=$(B)/cowos-copydemos.iso COPYDEMOS_LOG=$(B)/copydemos.log \
+	SMP_ISO=$(B)/cowos-smp.iso SMP_LOG=$(B)/smp4.log \
 	REFUSE_BUILD=$(B))
 test: deps $(B)/cowos-test.iso $(TEST_EXTRA_ISOS)
 	@$(TEST_CHECKS) sh tools/test.sh $(B)/cowos-test.iso $(B)/test.log \

@@ -12,6 +12,8 @@
 #define MB2_TAG_CMDLINE 1
 #define MB2_TAG_MODULE 3
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
 
 struct mb2_tag {
     uint32_t type;
@@ -52,6 +54,19 @@ static void read_module(struct boot_info *bi, const struct mb2_tag *tag)
     strlcpy(m->name, (const char *)&w[4], sizeof(m->name));
 }
 
+/* The RSDP's bytes follow the tag header. An ACPI 2.0 one (tag 15) wins
+ * over the 1.0 one (tag 14), in whichever order they come. */
+static void read_rsdp(struct boot_info *bi, const struct mb2_tag *tag)
+{
+    uint32_t len = tag->size > 8 ? tag->size - 8 : 0;
+    if (len > BOOT_RSDP_MAX)
+        len = BOOT_RSDP_MAX;
+    if (tag->type == MB2_TAG_ACPI_OLD && bi->rsdp_len > len)
+        return;
+    memcpy(bi->rsdp, (const uint8_t *)tag + 8, len);
+    bi->rsdp_len = len;
+}
+
 void bootinfo_parse(paddr_t mbi, struct boot_info *bi)
 {
     memset(bi, 0, sizeof(*bi));
@@ -76,6 +91,10 @@ void bootinfo_parse(paddr_t mbi, struct boot_info *bi)
             break;
         case MB2_TAG_MMAP:
             read_mmap(bi, tag);
+            break;
+        case MB2_TAG_ACPI_OLD:
+        case MB2_TAG_ACPI_NEW:
+            read_rsdp(bi, tag);
             break;
         }
         p += (tag->size + 7) & ~7u; /* tags are 8-byte aligned */

@@ -1,6 +1,7 @@
 /*
  * bootinfo.h - what the kernel keeps of GRUB's Multiboot2 information:
- * the command line, the memory map and the boot modules, copied out early so
+ * the command line, the memory map, the boot modules and GRUB's copy of the
+ * ACPI RSDP, copied out early so
  * nothing later depends on where GRUB left the original.
  */
 #ifndef KERNEL_BOOTINFO_H
@@ -11,6 +12,7 @@
 #define BOOT_MAX_REGIONS 64
 #define BOOT_MAX_MODULES 8
 #define BOOT_REGION_AVAILABLE 1 /* Multiboot2 memory type 1: usable RAM */
+#define BOOT_RSDP_MAX 64        /* room for an ACPI 2.0 RSDP (36 bytes) */
 
 struct boot_region {
     paddr_t base;
@@ -30,6 +32,8 @@ struct boot_info {
     int region_count;
     struct boot_module modules[BOOT_MAX_MODULES];
     int module_count;
+    uint8_t rsdp[BOOT_RSDP_MAX]; /* the ACPI RSDP GRUB found, as it is (tags 14, 15) */
+    uint32_t rsdp_len;           /* its length; 0 when GRUB gave none */
 };
 
 /* Parse the Multiboot2 information at physical address mbi into bi.

@@ -1,7 +1,7 @@
 /*
  * cpu.c - per-CPU state (GS base), the syscall MSRs, SMEP/SMAP, and the
- * FPU/SSE unit.
- * Runs once at boot, after gdt_init (which loads null FS/GS selectors).
+ * FPU/SSE unit, set up on each CPU as it starts: the boot CPU from kmain,
+ * the others from kernel/smp.c. Each function acts on the running CPU only.
  */
 #include "kernel/cpu.h"
 #include "kernel/gdt.h"
@@ -38,11 +38,17 @@ static void enable_smep_smap(void)
     write_cr4(cr4);
 }
 
+void cpu_set_block(struct cpu *c, int id)
+{
+    c->self = c;
+    c->id = id;
+    wrmsr(MSR_GS_BASE, (uint64_t)c);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
 void cpu_init(void)
 {
     enable_smep_smap();
-    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
     /* syscall: CS = 0x08, SS = 0x10; sysret would use 0x20|3 and 0x18|3. */
     wrmsr(MSR_STAR, ((uint64_t)GDT_KERNEL_DATA << 48) | ((uint64_t)GDT_KERNEL_CODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);

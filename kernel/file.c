@@ -19,6 +19,7 @@
 #include "mm/memlayout.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
+#include "proc/rlimit.h"
 
 
 /*
@@ -108,9 +109,11 @@ struct file *file_get(struct proc *p, int fd)
     return p->files[fd];
 }
 
+/* New descriptors stay below RLIMIT_NOFILE (proc/rlimit.c); those already
+ * above it, after a lowering, stay usable. */
 static int lowest_free(const struct proc *p)
 {
-    for (int fd = 0; fd < NOFILE; fd++)
+    for (int fd = 0; fd < rlimit_nofile(p); fd++)
         if (!p->files[fd])
             return fd;
     return -EMFILE;
@@ -119,7 +122,7 @@ static int lowest_free(const struct proc *p)
 /* The lowest free descriptor >= from, or -EMFILE. */
 static int lowest_free_from(const struct proc *p, int from)
 {
-    for (int fd = from; fd < NOFILE; fd++)
+    for (int fd = from; fd < rlimit_nofile(p); fd++)
         if (!p->files[fd])
             return fd;
     return -EMFILE;
@@ -177,7 +180,7 @@ static int dup_onto(struct proc *p, struct file *f, int newfd, bool cloexec)
 int file_fd_dup2(struct proc *p, int oldfd, int newfd)
 {
     struct file *f = file_get(p, oldfd);
-    if (!f || newfd < 0 || newfd >= NOFILE)
+    if (!f || newfd < 0 || newfd >= rlimit_nofile(p))
         return -EBADF;
     if (oldfd == newfd)
         return newfd;
@@ -191,7 +194,7 @@ int file_fd_dup3(struct proc *p, int oldfd, int newfd, int flags)
         return -EINVAL;
     if (oldfd == newfd)
         return -EINVAL;
-    if (newfd < 0 || newfd >= NOFILE)
+    if (newfd < 0 || newfd >= rlimit_nofile(p))
         return -EBADF;
     struct file *f = file_get(p, oldfd);
     if (!f)
@@ -204,7 +207,7 @@ int file_fd_pipe(struct proc *p, int fds[2], int flags)
     if (flags & ~(O_CLOEXEC | O_NONBLOCK))
         return -EINVAL; /* Linux also has O_DIRECT (packet mode): not here */
     int free_slots = 0;
-    for (int fd = 0; fd < NOFILE; fd++)
+    for (int fd = 0; fd < rlimit_nofile(p); fd++)
         free_slots += !p->files[fd];
     if (free_slots < 2)
         return -EMFILE;
@@ -230,7 +233,7 @@ long file_fcntl(struct proc *p, int fd, int cmd, long arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-        if (argi < 0 || argi >= NOFILE)
+        if (argi < 0 || argi >= rlimit_nofile(p))
             return -EINVAL;
         int nfd = lowest_free_from(p, argi);
         if (nfd >= 0)

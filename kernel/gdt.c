@@ -2,9 +2,11 @@
  * gdt.c - the global descriptor table, the task state segment and the
  * double-fault stack. In long mode segments are flat, so the GDT only says
  * "kernel or user, code or data"; the TSS only supplies stacks (RSP0 for
- * entries from ring 3, IST1 for double faults). One CPU, so one of each.
+ * entries from ring 3, IST1 for double faults). One of each per CPU
+ * (indexed by struct cpu's id); each CPU only loads and changes its own.
  */
 #include "kernel/gdt.h"
+#include "kernel/cpu.h"
 
 /* The 64-bit TSS (Intel SDM vol. 3, "Task Management in 64-bit Mode"). */
 struct tss {
@@ -42,14 +44,16 @@ _Static_assert(sizeof(struct tss) == 104, "64-bit TSS is 104 bytes");
 
 #define GDT_ENTRIES 7 /* null, 4 segments, TSS (two slots) */
 
-static uint64_t gdt[GDT_ENTRIES] __aligned(16);
-static struct tss tss __aligned(16);
+static struct {
+    uint64_t gdt[GDT_ENTRIES] __aligned(16);
+    struct tss tss __aligned(16);
+} per_cpu[CPU_MAX];
 
-/* The double-fault stack, with a guard page below it for the vmm to unmap. */
+/* The double-fault stacks, each with a guard page below it for the vmm to unmap. */
 static struct {
     uint8_t guard[4096];
     uint8_t stack[16384];
-} __aligned(4096) df_stack;
+} __aligned(4096) df_stack[CPU_MAX];
 
 struct gdt_ptr {
     uint16_t limit;
@@ -57,27 +61,32 @@ struct gdt_ptr {
 } __packed;
 
 /* Fill the two GDT slots of a 64-bit TSS descriptor, marked available. */
-static void set_tss_descriptor(int slot, uint64_t base, uint32_t limit)
+static void set_tss_descriptor(uint64_t *gdt, int slot, uint64_t base, uint32_t limit)
 {
     gdt[slot] = (limit & 0xffffUL) | (base & 0xffffffUL) << 16 | TSS_TYPE_AVAILABLE << 40 |
                 SEG_PRESENT | (uint64_t)((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
     gdt[slot + 1] = base >> 32;
 }
 
-void gdt_init(void)
+void gdt_init(void) { gdt_init_cpu(0); }
+
+void gdt_init_cpu(int cpu)
 {
+    uint64_t *gdt = per_cpu[cpu].gdt;
+    struct tss *tss = &per_cpu[cpu].tss;
     gdt[0] = 0;
     gdt[GDT_KERNEL_CODE / 8] = KCODE;
     gdt[GDT_KERNEL_DATA / 8] = KDATA;
     gdt[GDT_USER_DATA / 8] = KDATA | SEG_DPL3;
     gdt[GDT_USER_CODE / 8] = KCODE | SEG_DPL3;
 
-    tss.iomap_base = sizeof(struct tss);
-    tss.ist[GDT_IST_DOUBLE_FAULT - 1] = (uint64_t)(df_stack.stack + sizeof(df_stack.stack));
+    tss->iomap_base = sizeof(struct tss);
+    tss->ist[GDT_IST_DOUBLE_FAULT - 1] =
+        (uint64_t)(df_stack[cpu].stack + sizeof(df_stack[cpu].stack));
     /* Rewritten as "available" each time: ltr faults on a busy TSS. */
-    set_tss_descriptor(GDT_TSS / 8, (uint64_t)&tss, sizeof(struct tss) - 1);
+    set_tss_descriptor(gdt, GDT_TSS / 8, (uint64_t)tss, sizeof(struct tss) - 1);
 
-    struct gdt_ptr ptr = {.limit = sizeof(gdt) - 1, .base = (uint64_t)gdt};
+    struct gdt_ptr ptr = {.limit = sizeof(per_cpu[cpu].gdt) - 1, .base = (uint64_t)gdt};
     __asm__ volatile("lgdt %0" ::"m"(ptr) : "memory");
 
     /* Data segments first, then CS by a far return to the next instruction. */
@@ -98,6 +107,6 @@ void gdt_init(void)
     __asm__ volatile("ltr %w0" ::"r"(GDT_TSS) : "memory");
 }
 
-void gdt_set_kernel_stack(vaddr_t rsp0) { tss.rsp[0] = rsp0; }
+void gdt_set_kernel_stack(vaddr_t rsp0) { per_cpu[this_cpu()->id].tss.rsp[0] = rsp0; }
 
-vaddr_t gdt_df_stack_guard(void) { return (vaddr_t)df_stack.guard; }
+vaddr_t gdt_df_stack_guard(int cpu) { return (vaddr_t)df_stack[cpu].guard; }

@@ -30,18 +30,23 @@
  * selector, which may clear their bases: write MSR_GS_BASE after this.
  */
 void gdt_init(void);
+/* The same for CPU number cpu (0 = the boot CPU, gdt_init), with its own
+ * GDT, TSS and double-fault stack; run on that CPU. */
+void gdt_init_cpu(int cpu);
 
 /*
- * Set TSS.RSP0, the stack the CPU switches to on an interrupt or exception
- * from ring 3. The scheduler calls this on every switch to a process.
+ * Set the running CPU's TSS.RSP0, the stack it switches to on an interrupt
+ * or exception from ring 3. The scheduler calls this on every switch to a
+ * process.
  */
 void gdt_set_kernel_stack(vaddr_t rsp0);
 
 /*
- * The page below the double-fault stack. It is mapped like the rest of .bss
- * until the vmm unmaps it, which turns an overflow of that stack into a fault.
+ * The page below CPU number cpu's double-fault stack. It is mapped like the
+ * rest of .bss until the vmm unmaps it, which turns an overflow of that stack
+ * into a fault.
  */
-vaddr_t gdt_df_stack_guard(void);
+vaddr_t gdt_df_stack_guard(int cpu);
 #endif
 
 #endif

@@ -15,12 +15,14 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/file.h"
 #include "kernel/gdt.h"
 #include "kernel/initrd.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
@@ -43,9 +45,10 @@
 void kmain(paddr_t mbi_paddr);
 
 /* Below this much usable RAM the kernel, its tables, the initrd GRUB loads
- * and a shell do not fit; MEM=8M gives QEMU's guest about 7 MiB usable. */
-#define MIN_USABLE_MIB 6
-#define MIN_MEM_OPTION "MEM=8M"
+ * and a shell do not fit (and GRUB itself needs about 7 MiB to load this kernel);
+ * MEM=10M gives QEMU's guest about 9 MiB usable. */
+#define MIN_USABLE_MIB 8
+#define MIN_MEM_OPTION "MEM=10M"
 
 static struct boot_info boot_info;
 static char init_path[CMDLINE_MAX] = "/bin/init";
@@ -145,8 +148,9 @@ static void start_tests(void)
 
 void kmain(paddr_t mbi_paddr)
 {
-    console_init();
     gdt_init();
+    cpu_set_block(&cpu0, 0); /* GS: this CPU's struct cpu, before any spinlock */
+    console_init();
     trap_init();
     bootinfo_parse(mbi_paddr, &boot_info);
     cmdline_init(boot_info.cmdline);
@@ -154,7 +158,7 @@ void kmain(paddr_t mbi_paddr)
     refuse_too_little_memory();
     pmm_init(&boot_info);
     vmm_init_kernel(&boot_info);
-    vmm_kernel_unmap_guard(gdt_df_stack_guard());
+    vmm_kernel_unmap_guard(gdt_df_stack_guard(0));
     syscall_init();
     proc_init();
     fork_init();
@@ -169,6 +173,7 @@ void kmain(paddr_t mbi_paddr)
     vfs_init(); /* the root file system, filled from the initrd; /proc, /tmp */
     sti();
     print_banner();
+    smp_init(&boot_info); /* the other CPUs: online, idle, their timers ticking */
 
     refuse_wrong_cmdline();
 

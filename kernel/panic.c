@@ -6,6 +6,8 @@
  * panic inside a panic prints one line and stops.
  */
 #include "kernel/panic.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
 #include "kernel/qemu.h"
@@ -29,6 +31,7 @@
 extern const char trap_dispatch_return[]; /* trapentry.S, just after the call */
 
 static volatile int panic_depth;
+static int panic_cpu = -1; /* the CPU printing the panic screen */
 
 static __noreturn void halt_forever(void)
 {
@@ -39,12 +42,20 @@ static __noreturn void halt_forever(void)
 }
 
 /*
- * Interrupts off, and only the first panic gets past here. A second one (a
- * fault while printing the first) says so in one line; a third just halts.
+ * Interrupts off, and only the first panic gets past here. A second one on
+ * the same CPU (a fault while printing the first) says so in one line; a
+ * third just halts. Another CPU that panics meanwhile halts at once, so the
+ * first panic screen comes out whole.
  */
 static void panic_enter(const char *what)
 {
     cli();
+    int me = this_cpu()->id, first = -1;
+    if (!__atomic_compare_exchange_n(&panic_cpu, &first, me, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST) &&
+        first != me)
+        halt_forever();
+    console_panic(); /* never wait for the console lock from here on */
     int depth = ++panic_depth;
     if (depth == 1)
         return;

@@ -135,9 +135,17 @@ static void format(struct sink *s, const char *fmt, va_list ap)
     }
 }
 
+/* Bytes for the console are gathered and written PRINTK_CHUNK at a time,
+ * so a line reaches the console in one console_write, whole. */
+#define PRINTK_CHUNK 256
+
 static void console_sink(struct sink *s, char c)
 {
-    console_putc(c);
+    if (s->size == PRINTK_CHUNK) {
+        console_write(s->buf, s->size);
+        s->size = 0;
+    }
+    s->buf[s->size++] = c;
     s->len++;
 }
 
@@ -150,8 +158,11 @@ static void buffer_sink(struct sink *s, char c)
 
 int vprintk(const char *fmt, va_list ap)
 {
-    struct sink s = {.put = console_sink};
+    char chunk[PRINTK_CHUNK];
+    struct sink s = {.put = console_sink, .buf = chunk, .size = 0}; /* size: bytes in chunk */
     format(&s, fmt, ap);
+    if (s.size)
+        console_write(chunk, s.size);
     return (int)s.len;
 }
 

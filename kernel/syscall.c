@@ -23,6 +23,7 @@
 #include "proc/exec.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
+#include "proc/rlimit.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
 #include "kernel/tty.h"
@@ -115,6 +116,8 @@ ARGS1(sys_getpgid)
 ARGS3(sys_ioctl)
 ARGS4(sys_waitid)
 ARGS0(sys_restart_syscall)
+ARGS2(sys_getrlimit)
+ARGS2(sys_setrlimit)
 ARGS4(sys_pread64)
 ARGS4(sys_pwrite64)
 ARGS2(sys_ftruncate)
@@ -137,6 +140,16 @@ ARGS1(sys_fsync)
 ARGS1(sys_umask)
 ARGS2(sys_access)
 ARGS2(sys_statfs)
+ARGS3(sys_fchmodat)
+ARGS2(sys_fchmod)
+ARGS4(sys_utimensat)
+ARGS4(sys_openat)
+ARGS4(sys_newfstatat)
+ARGS3(sys_mkdirat)
+ARGS3(sys_unlinkat)
+ARGS4(sys_renameat)
+ARGS4(sys_readlinkat)
+ARGS3(sys_faccessat)
 
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
@@ -190,6 +203,8 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_ioctl] = call_sys_ioctl,
     [SYS_waitid] = call_sys_waitid,
     [SYS_restart_syscall] = call_sys_restart_syscall,
+    [SYS_getrlimit] = call_sys_getrlimit,
+    [SYS_setrlimit] = call_sys_setrlimit,
     [SYS_pread64] = call_sys_pread64,
     [SYS_pwrite64] = call_sys_pwrite64,
     [SYS_ftruncate] = call_sys_ftruncate,
@@ -212,6 +227,16 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_umask] = call_sys_umask,
     [SYS_access] = call_sys_access,
     [SYS_statfs] = call_sys_statfs,
+    [SYS_fchmodat] = call_sys_fchmodat,
+    [SYS_fchmod] = call_sys_fchmod,
+    [SYS_utimensat] = call_sys_utimensat,
+    [SYS_openat] = call_sys_openat,
+    [SYS_newfstatat] = call_sys_newfstatat,
+    [SYS_mkdirat] = call_sys_mkdirat,
+    [SYS_unlinkat] = call_sys_unlinkat,
+    [SYS_renameat] = call_sys_renameat,
+    [SYS_readlinkat] = call_sys_readlinkat,
+    [SYS_faccessat] = call_sys_faccessat,
 };
 
 void syscall_init(void) { cpu_init(); }
@@ -239,10 +264,10 @@ long sys_sysconf(long name)
         return TIMER_HZ;
     case COWOS_SC_NPROCESSORS_ONLN:
         return 1;
-    case COWOS_SC_OPEN_MAX:
-        return NOFILE;
+    case COWOS_SC_OPEN_MAX: /* as glibc: the soft resource limits */
+        return rlimit_nofile(proc_current());
     case COWOS_SC_CHILD_MAX:
-        return NPROC;
+        return rlimit_nproc(proc_current());
     default:
         return -EINVAL;
     }

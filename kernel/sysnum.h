@@ -64,10 +64,12 @@
 #define SYS_ioctl 49          /* (fd, cmd, arg): the console's TCGETS, TIOCGPGRP, TIOCSPGRP, TIOCSCTTY */
 #define SYS_waitid 50         /* (idtype, id, siginfo *info, options) */
 #define SYS_restart_syscall 51 /* () the kernel's own: an interrupted nanosleep continuing */
+#define SYS_getrlimit 52      /* (resource, struct cowos_rlimit *) Linux's RLIMIT_* numbers */
+#define SYS_setrlimit 53      /* (resource, const struct cowos_rlimit *) */
 #define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
- * (mmap, munmap, mprotect, madvise, msync), 40-63 signals and process groups,
+ * (mmap, munmap, mprotect, madvise, msync), 40-63 signals, process groups and resource limits,
  * 64-95 files, 96-103 process creation (vfork). */
 /* 64-95: the file system (kernel/fs/fscalls.c), Linux's calls of these names. */
 #define SYS_pread64 64    /* (fd, buf, n, offset) */
@@ -92,6 +94,24 @@
 #define SYS_umask 83      /* (mask) -> the previous mask */
 #define SYS_access 84     /* (path, mode) */
 #define SYS_statfs 85     /* (path, struct cowos_statfs *) */
+/* The *at calls: a relative path starts at directory descriptor dirfd, or
+ * the working directory for COWOS_AT_FDCWD (an absolute path ignores it). */
+#define SYS_fchmodat 86   /* (dirfd, path, mode) */
+#define SYS_fchmod 87     /* (fd, mode) */
+#define SYS_utimensat 88  /* (dirfd, path (NULL: dirfd itself), const struct timespec t[2], flags) */
+#define SYS_openat 89     /* (dirfd, path, flags, mode) -> fd */
+#define SYS_newfstatat 90 /* (dirfd, path, struct cowos_stat *, flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH) */
+#define SYS_mkdirat 91    /* (dirfd, path, mode) */
+#define SYS_unlinkat 92   /* (dirfd, path, flags: 0 or AT_REMOVEDIR) */
+#define SYS_renameat 93   /* (olddirfd, oldpath, newdirfd, newpath) */
+#define SYS_readlinkat 94 /* (dirfd, path, buf, size) */
+#define SYS_faccessat 95  /* (dirfd, path, mode) */
+#define COWOS_AT_FDCWD (-100)
+#define COWOS_AT_SYMLINK_NOFOLLOW 0x100
+#define COWOS_AT_REMOVEDIR 0x200
+#define COWOS_AT_EMPTY_PATH 0x1000
+#define COWOS_UTIME_NOW ((1L << 30) - 1)
+#define COWOS_UTIME_OMIT ((1L << 30) - 2)
 #define SYS_COUNT 128 /* size of the dispatch table; unused numbers are -ENOSYS */
 
 /* sysconf names: Linux's values, so programs built for Linux agree. */
@@ -211,6 +231,12 @@ struct cowos_memstat {
     unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
     unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
 };
+
+/* A resource limit (SYS_getrlimit, SYS_setrlimit): Linux's struct rlimit. */
+struct cowos_rlimit {
+    unsigned long cur, max; /* soft and hard; ~0UL is RLIM_INFINITY */
+};
+#define COWOS_RLIMIT_NLIMITS 16 /* RLIMIT_CPU (0) .. RLIMIT_RTTIME (15), Linux's numbers */
 
 /* One memory area (SYS_vmareas), as a line of Linux's /proc/PID/maps plus
  * the page counts of its smaps. */

@@ -1,6 +1,6 @@
 /*
  * trap.c - the interrupt descriptor table and trap_dispatch, the C side of
- * every interrupt and exception. Owns the handler table. Vectors 0-47 have
+ * every interrupt and exception. Owns the handler table. Vectors 0-63 have
  * entry stubs (kernel/trapentry.S); all gates are interrupt gates, so
  * handlers run with interrupts off. Vector 8 runs on the IST1 stack.
  */
@@ -20,7 +20,7 @@ _Static_assert(offsetof(struct trapframe, cs) == 144, "trapframe layout");
 _Static_assert(sizeof(struct trapframe) == 176, "trapframe size (keeps RSP 16-aligned)");
 
 #define IDT_ENTRIES 256
-#define TRAP_STUB_COUNT 48
+#define TRAP_STUB_COUNT 64 /* 48-63: the local APICs' vectors (kernel/dev/lapic.h) */
 #define NIRQ 16
 
 /* One 16-byte gate descriptor. */

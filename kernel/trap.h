@@ -12,7 +12,7 @@
 struct trapframe {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t vector; /* 0-31 exceptions, 32-47 IRQs 0-15 */
+    uint64_t vector; /* 0-31 exceptions, 32-47 IRQs 0-15, 48-63 local APIC */
     uint64_t error;  /* the CPU's error code, or 0 */
     uint64_t rip, cs, rflags, rsp, ss;
 };
@@ -41,7 +41,7 @@ struct trapframe {
 
 typedef void (*trap_handler_t)(struct trapframe *tf);
 
-/* Load the IDT with entry stubs for vectors 0-47 (the double fault on IST1). */
+/* Load the IDT with entry stubs for vectors 0-63 (the double fault on IST1). */
 void trap_init(void);
 /* Route a vector to a handler. An exception with no handler panics. */
 void trap_set_handler(int vector, trap_handler_t h);

@@ -1,11 +1,13 @@
 /*
  * trapentry.S - the first and last instructions of every interrupt and
- * exception (vectors 0-47): build a struct trapframe (kernel/trap.h) on the
+ * exception (vectors 0-63): build a struct trapframe (kernel/trap.h) on the
  * stack, call trap_dispatch(tf), then restore it and iretq.
  * Invariants: swapgs runs exactly once on entry and once on exit, and only
- * when the saved CS has RPL 3; trap_dispatch is called with RSP 16-byte aligned.
+ * when the saved CS has RPL 3; trap_dispatch is called with RSP 16-byte aligned;
+ * no spinlock is held when it returns to ring 3 (spin_check_user_return).
  */
 
+#include "kernel/cpu.h"
 #include "kernel/trapframe.inc"
 
 /* Offsets into struct trapframe; trap.c checks them with _Static_assert. */
@@ -36,7 +38,7 @@ trap_stub_\vec:
     .section .rodata
     .balign 8
     .globl trap_stubs
-trap_stubs:                         /* uint64_t trap_stubs[48] */
+trap_stubs:                         /* uint64_t trap_stubs[64] */
 
     .text
     /* Exceptions 0-31. Error codes: 8, 10-14, 17, 21, 29, 30. */
@@ -89,6 +91,23 @@ trap_stubs:                         /* uint64_t trap_stubs[48] */
     TRAP_STUB 45, 0
     TRAP_STUB 46, 0
     TRAP_STUB 47, 0
+    /* 48-63: each CPU's local APIC (timer, spurious; IPIs later). */
+    TRAP_STUB 48, 0
+    TRAP_STUB 49, 0
+    TRAP_STUB 50, 0
+    TRAP_STUB 51, 0
+    TRAP_STUB 52, 0
+    TRAP_STUB 53, 0
+    TRAP_STUB 54, 0
+    TRAP_STUB 55, 0
+    TRAP_STUB 56, 0
+    TRAP_STUB 57, 0
+    TRAP_STUB 58, 0
+    TRAP_STUB 59, 0
+    TRAP_STUB 60, 0
+    TRAP_STUB 61, 0
+    TRAP_STUB 62, 0
+    TRAP_STUB 63, 0
 
 /*
  * Stack on arrival, from RSP up: vector, error, then the CPU's rip, cs,
@@ -138,6 +157,14 @@ trap_dispatch_return:
  */
     .globl trap_return
 trap_return:
+    /* No spinlock may be held on the way out to user mode: one compare on
+     * this CPU's count (GS is still the kernel's), the report off the path. */
+    testb $3, TF_CS(%rsp)
+    jz 4f
+    cmpl $0, %gs:CPU_LOCKS_HELD
+    je 4f
+    call spin_check_user_return     /* RSP is 16-aligned: it points at the trapframe */
+4:
     popq %r15
     popq %r14
     popq %r13

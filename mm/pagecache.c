@@ -54,6 +54,7 @@ static struct pagecache_obj *obj_new(bool file, uint64_t size)
     obj->npages = npages;
     obj->resident = 0;
     obj->dirty = 0;
+    obj->exec_users = 0;
     obj->backing = NULL;
     obj->backing_size = 0;
     obj->name[0] = '\0';

@@ -34,6 +34,8 @@ struct pagecache_obj {
     paddr_t *pages;                  /* frame of each page | PC_DIRTY, 0 = not in memory */
     uint64_t resident;               /* nonzero slots of pages[] */
     uint64_t dirty;                  /* slots marked dirty */
+    int exec_users;                  /* address spaces running this file (mm/vma.c's
+                                        vma_set_exe): opening it for writing is ETXTBSY */
     const uint8_t *backing;          /* the file's initial bytes (initrd), or NULL */
     uint64_t backing_size;           /* bytes of backing still part of the file */
     char name[PAGECACHE_NAME_MAX];   /* the file's path, for maps ("" if unknown) */

@@ -5,12 +5,17 @@
  * after the kernel image: refcount[] (one uint32_t per frame; FRAME_RESERVED
  * marks frames we never hand out) and free_stack[] (the numbers of the free
  * frames). Invariant: a managed frame is on the free stack exactly when its
- * count is 0. The stack is filled so that low frames are handed out first,
- * which keeps early allocations inside the bootstrap 1 GiB direct map.
+ * count is 0 (between a count reaching 0 and its push, only the CPU that
+ * dropped it knows the frame). The stack is filled so that low frames are
+ * handed out first, which keeps early allocations inside the bootstrap 1 GiB
+ * direct map.
+ * Locks: pmm_lock (a spinlock) guards the free stack, free_top and the test
+ * hook; the counts change by atomic operations, without the lock.
  */
 #include "mm/pmm.h"
 #include "kernel/bootinfo.h"
 #include "kernel/panic.h"
+#include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "mm/memlayout.h"
 
@@ -25,6 +30,7 @@ static uint64_t frame_limit; /* frames 0..frame_limit-1 have a refcount slot */
 static uint64_t free_top;
 static uint64_t total_frames;
 static long fail_after = -1;
+static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
 
 static uint64_t frame_of(paddr_t pa) { return pa >> PAGE_SHIFT; }
 
@@ -123,17 +129,19 @@ paddr_t pmm_alloc(void)
 
 paddr_t pmm_alloc_uninit(void)
 {
-    if (free_top == 0)
+    spin_lock(&pmm_lock);
+    if (free_top == 0 || fail_after == 0) {
+        spin_unlock(&pmm_lock);
         return 0;
-    if (__builtin_expect(fail_after >= 0, 0)) { /* the test hook, off the fast path */
-        if (fail_after == 0)
-            return 0;
-        fail_after--;
     }
+    if (__builtin_expect(fail_after > 0, 0)) /* the test hook, off the fast path */
+        fail_after--;
     uint64_t f = free_stack[--free_top];
-    if (refcount[f] != 0)
-        panic("pmm_alloc: frame %lx on the free stack has count %u", f << PAGE_SHIFT, refcount[f]);
-    refcount[f] = 1;
+    spin_unlock(&pmm_lock);
+    uint32_t expected = 0;
+    if (!__atomic_compare_exchange_n(&refcount[f], &expected, 1, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED))
+        panic("pmm_alloc: frame %lx on the free stack has count %u", f << PAGE_SHIFT, expected);
     return f << PAGE_SHIFT;
 }
 
@@ -150,24 +158,37 @@ static __noreturn void bad_ref(paddr_t pa, const char *who)
 
 /*
  * Both run once per page at fork and exit, so the checks are one compare
- * each: count - 1 (unsigned) is below REFCOUNT_MAX - 1 exactly when the
- * frame is allocated (count >= 1) and neither reserved nor about to overflow.
+ * each, on the count as it was before the atomic change: count - 1
+ * (unsigned) is below REFCOUNT_MAX - 1 exactly when the frame is allocated
+ * (count >= 1) and neither reserved nor about to overflow.
  */
 void pmm_incref(paddr_t pa)
 {
     uint64_t f = frame_of(pa);
-    if (f >= frame_limit || refcount[f] - 1u >= REFCOUNT_MAX - 1u)
+    if (f >= frame_limit)
         bad_ref(pa, "pmm_incref");
-    refcount[f]++;
+    uint32_t old = __atomic_fetch_add(&refcount[f], 1, __ATOMIC_RELAXED);
+    if (old - 1u >= REFCOUNT_MAX - 1u) {
+        __atomic_fetch_sub(&refcount[f], 1, __ATOMIC_RELAXED); /* as it was, for the report */
+        bad_ref(pa, "pmm_incref");
+    }
 }
 
 void pmm_decref(paddr_t pa)
 {
     uint64_t f = frame_of(pa);
-    if ((pa & (PAGE_SIZE - 1)) || f >= frame_limit || refcount[f] - 1u >= REFCOUNT_MAX)
+    if ((pa & (PAGE_SIZE - 1)) || f >= frame_limit)
         bad_ref(pa, "pmm_decref");
-    if (--refcount[f] == 0)
+    uint32_t old = __atomic_fetch_sub(&refcount[f], 1, __ATOMIC_ACQ_REL);
+    if (old - 1u >= REFCOUNT_MAX) {
+        __atomic_fetch_add(&refcount[f], 1, __ATOMIC_RELAXED); /* as it was, for the report */
+        bad_ref(pa, "pmm_decref");
+    }
+    if (old == 1) {
+        spin_lock(&pmm_lock);
         free_stack[free_top++] = (uint32_t)f;
+        spin_unlock(&pmm_lock);
+    }
 }
 
 uint32_t pmm_refcount(paddr_t pa)
@@ -178,6 +199,12 @@ uint32_t pmm_refcount(paddr_t pa)
     return refcount[f];
 }
 
-uint64_t pmm_free_count(void) { return free_top; }
+uint64_t pmm_free_count(void) { return __atomic_load_n(&free_top, __ATOMIC_RELAXED); }
 uint64_t pmm_total_count(void) { return total_frames; }
-void pmm_fail_after(long allowed) { fail_after = allowed; }
+
+void pmm_fail_after(long allowed)
+{
+    spin_lock(&pmm_lock);
+    fail_after = allowed;
+    spin_unlock(&pmm_lock);
+}

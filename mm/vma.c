@@ -32,6 +32,7 @@
 
 static paddr_t zero_frame;
 static struct vma_stats stats;
+static struct vma_set *all_sets; /* every live set, through next_set */
 
 void vma_init(void)
 {
@@ -47,9 +48,25 @@ paddr_t vma_zero_frame(void) { return zero_frame; }
 struct vma_set *vma_set_create(struct vmspace *vs)
 {
     struct vma_set *set = kmalloc(sizeof(*set));
-    if (set)
+    if (set) {
         set->vs = vs;
+        set->next_set = all_sets;
+        all_sets = set;
+    }
     return set;
+}
+
+void vma_set_exe(struct vma_set *set, struct pagecache_obj *obj)
+{
+    if (set->exe) {
+        set->exe->exec_users--;
+        pagecache_put(set->exe);
+    }
+    set->exe = obj;
+    if (obj) {
+        pagecache_get(obj);
+        obj->exec_users++;
+    }
 }
 
 static void area_free(struct vm_area *a)
@@ -66,6 +83,12 @@ void vma_set_destroy(struct vma_set *set)
         return;
     for (int i = 0; i < set->count; i++)
         area_free(set->areas[i]);
+    vma_set_exe(set, NULL);
+    for (struct vma_set **pp = &all_sets; *pp; pp = &(*pp)->next_set)
+        if (*pp == set) {
+            *pp = set->next_set;
+            break;
+        }
     kfree(set->areas);
     kfree(set);
 }
@@ -358,6 +381,20 @@ void vma_drop_pages(struct vma_set *set, vaddr_t start, vaddr_t end)
     }
 }
 
+void vma_truncate_object(struct pagecache_obj *obj, uint64_t size)
+{
+    uint64_t keep = page_round_up(size); /* offsets below this stay mapped */
+    for (struct vma_set *set = all_sets; set; set = set->next_set)
+        for (int i = 0; i < set->count; i++) {
+            const struct vm_area *a = set->areas[i];
+            uint64_t len = a->end - a->start;
+            if (a->obj != obj || a->offset + len <= keep)
+                continue;
+            vaddr_t from = a->offset >= keep ? a->start : a->start + (keep - a->offset);
+            vma_drop_pages(set, from, a->end);
+        }
+}
+
 vaddr_t vma_find_free(const struct vma_set *set, uint64_t len, vaddr_t hint)
 {
     const vaddr_t top = USER_STACK_TOP - USER_STACK_MAX - VMA_STACK_GUARD_GAP;
@@ -595,6 +632,7 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
             pagecache_get(c->obj);
         insert_at(child, child->count, c);
     }
+    vma_set_exe(child, parent->exe);
     if (share_tables) { /* whole tables first; share_private skips what they cover */
         struct share_tables st = {child, parent, 0};
         r = vmm_for_each_table_in(parent->vs, 0, USER_TOP, maybe_share_table, &st);

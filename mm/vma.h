@@ -59,6 +59,9 @@ struct vma_set {
     int count, cap;
     bool lock_future;            /* mlockall(MCL_FUTURE): fill new mappings at once */
     struct vm_area *last;        /* vma_find's last answer (NULL after any removal) */
+    struct pagecache_obj *exe;   /* the program exec loaded (a reference; its exec_users
+                                    counts this set): writing it is ETXTBSY */
+    struct vma_set *next_set;    /* every set, for vma_truncate_object */
 };
 
 /* What an access wants, for vma_allows and the fault path. */
@@ -85,6 +88,16 @@ struct vma_set *vma_set_create(struct vmspace *vs);
 /* Free every area and the set, dropping each area's object reference. The
  * pages themselves belong to the page tables (vmm_destroy drops them). */
 void vma_set_destroy(struct vma_set *set);
+
+/* The set runs the program whose pages are obj (exec): while the set lives
+ * (and in its forks) the file cannot be opened for writing (ETXTBSY). */
+void vma_set_exe(struct vma_set *set, struct pagecache_obj *obj);
+/*
+ * A file shrank to size bytes: in every address space, the pages of areas of
+ * obj that lie wholly past the new end are unmapped (private copies too, as
+ * Linux), so the next access finds nothing there: SIGBUS.
+ */
+void vma_truncate_object(struct pagecache_obj *obj, uint64_t size);
 
 /* The area containing va, or NULL. The last area found is remembered (a
  * fault usually lands in the same area as the one before). */

@@ -304,12 +304,29 @@ int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags)
 int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags)
 {
     pte_t *ptep = vmm_walk(vs, va);
-    if (!ptep || !pte_present(*ptep))
+    uint64_t offset_mask = PAGE_SIZE - 1;
+    pte_t leaf = ptep ? *ptep : 0;
+    if (!ptep) {
+        /* A 2 MiB page of the kernel's direct map (vmm_walk stops there)? */
+        const pte_t *t = table_at(vs->pml4);
+        pte_t e = t[PML4_INDEX(va)];
+        if (pte_present(e))
+            e = table_at(pte_addr(e))[PDPT_INDEX(va)];
+        if (pte_present(e) && !(e & PTE_PS))
+            e = table_at(pte_addr(e))[PD_INDEX(va)];
+        else
+            e = 0;
+        if (!pte_present(e) || !(e & PTE_PS))
+            return -ENOENT;
+        leaf = e;
+        offset_mask = HUGE_PAGE_SIZE - 1;
+    }
+    if (!pte_present(leaf))
         return -ENOENT;
     if (pa)
-        *pa = pte_addr(*ptep) | (va & (PAGE_SIZE - 1));
+        *pa = (pte_addr(leaf) & ~offset_mask) | (va & offset_mask);
     if (flags)
-        *flags = pte_flags(*ptep);
+        *flags = pte_flags(leaf) & ~PTE_PS;
     return 0;
 }
 
@@ -613,6 +630,40 @@ void vmm_init_kernel(const struct boot_info *bi)
     map_image();
     write_cr4(read_cr4() | CR4_PGE);
     vmm_activate(&kernel_space); /* the identity map of low memory is gone */
+}
+
+/* Is the kernel address va mapped (by a 4 KiB, 2 MiB or 1 GiB page)? */
+static bool kernel_mapped(vaddr_t va)
+{
+    static const int shifts[4] = {39, 30, 21, 12};
+    pte_t *table = table_at(kernel_space.pml4);
+    for (int level = 0; level < 4; level++) {
+        pte_t e = table[(va >> shifts[level]) & 0x1ff];
+        if (!pte_present(e))
+            return false;
+        if (level == 3 || (level > 0 && (e & PTE_PS)))
+            return true;
+        table = table_at(pte_addr(e));
+    }
+    return false;
+}
+
+void *vmm_kernel_map_phys(paddr_t pa, uint64_t len, bool mmio)
+{
+    if (len == 0 || pa + len < pa || pa + len > DIRECT_MAP_MAX)
+        return NULL;
+    uint64_t flags = PTE_P | PTE_G | PTE_NX | (mmio ? PTE_W | PTE_PCD | PTE_PWT : 0);
+    for (paddr_t p = page_round_down(pa); p < pa + len; p += PAGE_SIZE) {
+        vaddr_t va = DIRECT_MAP_BASE + p;
+        if (kernel_mapped(va))
+            continue;
+        pte_t *ptep = vmm_walk_alloc(&kernel_space, va);
+        if (!ptep)
+            return NULL;
+        *ptep = pte_make(p, flags);
+        invlpg(va);
+    }
+    return P2V(pa);
 }
 
 void vmm_kernel_unmap_guard(vaddr_t va)

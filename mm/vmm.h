@@ -25,6 +25,14 @@ struct vmspace {
 void vmm_init_kernel(const struct boot_info *bi);
 /* The kernel address space (kernel half only). */
 struct vmspace *vmm_kernel_space(void);
+/*
+ * Make the physical range [pa, pa + len) readable by the kernel at P2V(pa):
+ * RAM is mapped there already; firmware tables (read-only) and, with mmio,
+ * device registers (writable, uncached) outside RAM get 4 KiB pages. Returns
+ * P2V(pa), or NULL if the range lies beyond the direct map or a page table
+ * could not be allocated. At boot, on CPU 0 only (kernel tables have no lock).
+ */
+void *vmm_kernel_map_phys(paddr_t pa, uint64_t len, bool mmio);
 /* Remove the mapping of one kernel page (guard pages under stacks). */
 void vmm_kernel_unmap_guard(vaddr_t va);
 
@@ -97,7 +105,8 @@ int vmm_map(struct vmspace *vs, vaddr_t va, paddr_t pa, uint64_t flags);
 int vmm_unmap(struct vmspace *vs, vaddr_t va);
 /* Replace the flags of a mapped page (PTE_P is kept). Returns 0 or -ENOENT. */
 int vmm_protect(struct vmspace *vs, vaddr_t va, uint64_t flags);
-/* Physical address va maps to, and its leaf flags; -ENOENT if unmapped. */
+/* Physical address va maps to, and its leaf flags (a 2 MiB page of the
+ * kernel's direct map too, PTE_PS left out); -ENOENT if unmapped. */
 int vmm_translate(struct vmspace *vs, vaddr_t va, paddr_t *pa, uint64_t *flags);
 /* Drop any TLB entry for va if vs is the active space (or va is kernel). */
 void vmm_invalidate(struct vmspace *vs, vaddr_t va);

@@ -211,12 +211,18 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
         vfs_iput(file);
         return -EACCES; /* as Linux: a directory, /proc, a file without x */
     }
+    if (file->writers > 0) {
+        vfs_iput(file);
+        return -ETXTBSY; /* open for writing somewhere: as Linux */
+    }
     vfs_name_object(p, path, file->pages);
 
     struct vmspace *vs = vmm_create();
     struct vma_set *set = vs ? vma_set_create(vs) : NULL;
     vaddr_t entry = 0, image_end = 0, argv_va = 0, sp = 0;
     r = set ? load_segments(set, file, &entry, &image_end) : -ENOMEM;
+    if (r == 0)
+        vma_set_exe(set, file->pages); /* no opening it for writing while it runs */
     vfs_iput(file); /* the areas hold the file's pages */
     if (r == 0) {
         sp = build_stack(set, argv, argc, &argv_va);

@@ -26,6 +26,7 @@
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
+#include "proc/rlimit.h"
 #include "proc/signal.h"
 
 static enum fork_mode mode = FORK_TABLES;
@@ -117,16 +118,28 @@ static void become_child_of(struct proc *child, struct proc *parent)
     child->sid = parent->sid;
     child->pgid = parent->pgid;
     signal_fork(child, parent); /* actions and mask inherited, nothing pending */
+    rlimit_fork(child, parent);
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->state = PROC_RUNNABLE;
+}
+
+/* A fresh slot for a child of parent: NULL with -EAGAIN (RLIMIT_NPROC or
+ * a full table) or -ENOMEM in *err. */
+static struct proc *alloc_child(struct proc *parent, int *err)
+{
+    if (!rlimit_may_fork(parent)) {
+        *err = -EAGAIN; /* RLIMIT_NPROC */
+        return NULL;
+    }
+    return proc_alloc(err);
 }
 
 long sys_fork(void)
 {
     struct proc *parent = proc_current();
     int err = 0;
-    struct proc *child = proc_alloc(&err);
+    struct proc *child = alloc_child(parent, &err);
     if (!child)
         return err;
     child->vs = vmm_create();
@@ -153,20 +166,18 @@ long sys_fork(void)
 
 void fork_vfork_release(struct proc *child)
 {
-    struct proc *parent = child->vfork_parent;
     child->vfork_parent = NULL;
     child->vs = NULL;
     child->areas = NULL;
     vfork_count++;
     proc_wakeup(child); /* the parent sleeps on its child */
-    (void)parent;
 }
 
 long sys_vfork(void)
 {
     struct proc *parent = proc_current();
     int err = 0;
-    struct proc *child = proc_alloc(&err);
+    struct proc *child = alloc_child(parent, &err);
     if (!child)
         return err;
     /* Nothing is copied or shared copy-on-write: the child runs on the

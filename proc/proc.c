@@ -130,7 +130,7 @@ struct proc *proc_alloc(int *err)
         *err = -ENOMEM;
         return NULL;
     }
-    memset(p, 0, sizeof(*p));
+    memset(p, 0, sizeof(*p)); /* the default resource limits too */
     p->state = PROC_EMBRYO;
     p->pid = alloc_pid();
     p->kstack_top = kstack_base(slot) + KSTACK_PAGES * PAGE_SIZE;

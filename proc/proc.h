@@ -64,6 +64,10 @@ struct proc {
     bool sig_restore_mask;
     bool stopped;              /* stopped by a signal until SIGCONT (or SIGKILL) */
     bool did_exec;             /* has called exec since fork (setpgid's EACCES) */
+    /* RLIMIT_NOFILE and RLIMIT_NPROC (proc/rlimit.c), as how far each soft
+     * and hard limit was lowered below NOFILE and NPROC: all 0, the state of
+     * a zeroed struct proc, are the defaults. */
+    uint64_t nofile_cut_cur, nofile_cut_max, nproc_cut_cur, nproc_cut_max;
     bool autoreap;             /* parent ignores SIGCHLD: no zombie; the scheduler frees the slot */
     int wait_report;           /* a stop or continue not yet seen by the parent's wait (status), or 0 */
     int syscall_nr;            /* the system call running (for restarts) */

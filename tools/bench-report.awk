@@ -1,16 +1,37 @@
-# bench-report.awk - turns bench/results.csv into the terminal tables and the
-# PASS/MISS lines of make bench's targets (measured, never asserted).
-# Input: the CSV that tools/bench.sh writes (header line, then one row per
-# system, mode and size; rows from an older forkbench may lack the last
-# columns: those cells show "-"). Plain POSIX awk (mawk is Debian's default).
+# bench-report.awk - turns bench/results.csv (and bench/exec.csv) into the
+# terminal tables and the PASS/MISS lines of make bench's targets (measured,
+# never asserted).
+# Input: the CSVs that tools/bench.sh writes, each a header line, then rows:
+# results.csv one per system, mode and resident size (rows from an older
+# forkbench may lack the last columns: those cells show "-"); exec.csv,
+# told apart by its data_mib column, one per system, mode and size of the
+# program started. Plain POSIX awk (mawk is Debian's default).
 # With -v markdown=1: only the tables, as the Markdown README.md shows
 # (make readme-bench puts them there).
 
 BEGIN { FS = "," }
 
-NR == 1 {
+FNR == 1 {
+    isexec = $0 ~ /(^|,)data_mib(,|$)/
     for (i = 1; i <= NF; i++)
-        col[$i] = i
+        if (isexec)
+            ecol[$i] = i
+        else
+            col[$i] = i
+    next
+}
+
+# exec against program size: ev[system/mode, data MiB, column]
+isexec {
+    key = $1 "/" $2
+    size = $(ecol["data_mib"])
+    eseen[key] = 1
+    for (i = 1; i <= NF; i++)
+        ev[key, size, i] = $i
+    if (!(size in have_esize)) {
+        have_esize[size] = 1
+        esizes[++nesizes] = size + 0
+    }
     next
 }
 
@@ -63,6 +84,13 @@ function label(key) {
 function get(key, size, name) { return (name in col) ? v[key, size, col[name]] : "" }
 
 function has(key, size) { return (key, size, 1) in v }
+
+function eget(key, size, name) { return (name in ecol) ? ev[key, size, ecol[name]] : "" }
+
+function ehas(key, size) { return (key, size, 1) in ev }
+
+# a / b as "1.23x", or "-" when either is missing
+function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2fx", a / b) : "-" }
 
 function verdict(ok, text) { printf "  %s  %s\n", ok ? "PASS" : "MISS", text }
 
@@ -123,6 +151,48 @@ function table(t,    s, o, k, size, n, c, h, i, line) {
         }
 }
 
+# The table of exec against program size: a row per data size and system.
+function etable(    h, hh, n, c, s, o, k, size, i, line, t0, s0) {
+    h = "fork+exec+waitpid | vs. none | posix_spawn+waitpid | vs. none | pages read | fork+exec+waitpid, all data read | pages read, all data read"
+    n = split(h, c, " [|] ")
+    if (markdown) {
+        print "| data | system | " h " |"
+        line = "|---:|---|"
+        for (i = 1; i <= n; i++)
+            line = line "---:|"
+        print line
+    } else {
+        printf "%7s  %-10s", "data", "system"
+        for (i = 1; i <= n; i++)
+            printf " %" length(c[i]) "s", c[i]
+        printf "\n"
+    }
+    for (s = 1; s <= nesizes; s++)
+        for (o = 1; o <= norder; o++) {
+            k = order[o]
+            size = esizes[s]
+            if (!ehas(k, size))
+                continue
+            t0 = eget(k, 0, "exec_wait_cycles"); s0 = eget(k, 0, "spawn_wait_cycles")
+            n = split(commas(eget(k, size, "exec_wait_cycles")) SUBSEP ratio(eget(k, size, "exec_wait_cycles"), t0) SUBSEP \
+                commas(eget(k, size, "spawn_wait_cycles")) SUBSEP ratio(eget(k, size, "spawn_wait_cycles"), s0) SUBSEP \
+                commas(eget(k, size, "exec_pages_read")) SUBSEP commas(eget(k, size, "touch_exec_wait_cycles")) SUBSEP \
+                commas(eget(k, size, "touch_pages_read")), c, SUBSEP)
+            if (markdown) {
+                line = "| " size " MiB | " label(k) " |"
+                for (i = 1; i <= n; i++)
+                    line = line " " c[i] " |"
+                print line
+            } else {
+                printf "%7s  %-10s", size " MiB", label(k)
+                split(h, hh, " [|] ")
+                for (i = 1; i <= n; i++)
+                    printf " %" length(hh[i]) "s", c[i]
+                printf "\n"
+            }
+        }
+}
+
 # The biggest measured size of key not above max (0 when none).
 function upto(key, max,    s, best) {
     best = 0
@@ -137,6 +207,10 @@ END {
     for (i = 2; i <= nsizes; i++)
         for (j = i; j > 1 && sizes[j - 1] > sizes[j]; j--) {
             t = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = t
+        }
+    for (i = 2; i <= nesizes; i++)
+        for (j = i; j > 1 && esizes[j - 1] > esizes[j]; j--) {
+            t = esizes[j]; esizes[j] = esizes[j - 1]; esizes[j - 1] = t
         }
     norder = split("cowos/cow cowos/page cowos/copy linux/cow", order, " ")
     heads[1] = "fork returns | fork+exit+waitpid | frames copied | other frames | PT pages (min) | tables shared"
@@ -156,6 +230,12 @@ END {
         print "**Starting /bin/true and waiting for it**"
         print ""
         table(3)
+        if (nesizes) {
+            print ""
+            print "**Starting a program against its size: /bin/true, and 1, 4 and 16 MiB of initialised data**"
+            print ""
+            etable()
+        }
         exit 0
     }
 
@@ -187,6 +267,17 @@ END {
     print "From a parent of each size: fork + execv, vfork + execv, posix_spawn (built on vfork),"
     print "each then waitpid; median. The last column: how many times posix_spawn's cost fork's is."
     print ""
+    if (nesizes) {
+        print "Starting a program against its size"
+        etable()
+        print ""
+        print "From the parent after the runs above (its region freed): /bin/true (no data), data1m, data4m"
+        print "and bigdata (1, 4, 16 MiB of initialised data, the same code), left untouched, started by"
+        print "fork + execv or posix_spawn, each then waitpid; median. vs. none: over /bin/true. Then with"
+        print "all their data read (argument touch). pages read: page-cache fills during one run (pages"
+        print "read in from the file)."
+        print ""
+    }
 
     print "Targets (measured, then claimed; not asserted by any test):"
     if (!("cowos/cow" in seen)) {
@@ -299,6 +390,20 @@ END {
         }
         a = get(k, 1, "fork_exec_wait_cycles"); b = get(k, big, "fork_exec_wait_cycles")
         verdict(ok, sprintf("fork=%s: vfork+exec and posix_spawn do not grow with the parent (within 1.1x from 1 to %d MiB): %sfork+exec %.2fx", substr(k, 7), big, text, b / a))
+    }
+
+    # 9. exec costs the same whatever the program's size, until its pages are touched
+    for (o = 1; o <= 3; o++) {
+        k = order[o]
+        if (!(k in eseen)) continue
+        if (!ehas(k, 0) || !ehas(k, 16)) {
+            verdict(0, "fork=" substr(k, 7) ": starting the 16 MiB program within 1.5x of /bin/true: 0 and 16 MiB not both measured")
+            continue
+        }
+        fa = eget(k, 0, "exec_wait_cycles"); fb = eget(k, 16, "exec_wait_cycles")
+        sa = eget(k, 0, "spawn_wait_cycles"); sb = eget(k, 16, "spawn_wait_cycles")
+        ta = eget(k, 16, "touch_exec_wait_cycles")
+        verdict(fb <= 1.5 * fa && sb <= 1.5 * sa, sprintf("fork=%s: starting the 16 MiB program (untouched) within 1.5x of /bin/true: fork+exec %.2fx, posix_spawn %.2fx (reading all its data: fork+exec %.1fx, %s pages read)", substr(k, 7), fb / fa, sb / sa, ta / fa, commas(eget(k, 16, "touch_pages_read"))))
     }
     print ""
 }

@@ -1,11 +1,12 @@
 # tools/bench.mk - make bench / make bench-host: what fork costs in each fork
-# mode (shared page tables, per-page COW, fork=copy; and Linux), and what
-# starting a program costs (fork+exec, vfork+exec, posix_spawn), measured by
+# mode (shared page tables, per-page COW, fork=copy; and Linux), what
+# starting a program costs (fork+exec, vfork+exec, posix_spawn), and what
+# exec costs against the size of the program started, measured by
 # /bin/forkbench under QEMU's -icount so the figures repeat exactly. Results
 # go to bench/ (git ignores it); tools/bench.sh does the work. Included by
 # the top-level Makefile.
 #
-#   make bench        the three kernel modes: tables, bench/results.csv, bench/fork-cycles.png
+#   make bench        the three kernel modes: tables, bench/results.csv and exec.csv, bench/fork-cycles.png
 #   make bench-host   the same program on this Linux, added to the tables and plot
 #
 # Variables: BENCH_SIZES (MiB resident, default 1 4 16 64 256 1024), MEM
@@ -21,7 +22,9 @@ BENCH_MEM := $(if $(filter command line environment,$(origin MEM)),$(MEM),3G)
 # (sleep=off), so nothing depends on the host's speed; the CD comes first in
 # the boot order (SeaBIOS's floppy probe waits seconds of guest time, which
 # take much longer under -icount).
-BENCH_QEMU := $(subst -m $(MEM) ,-m $(BENCH_MEM) ,$(QEMU_BASE)) -icount shift=0,sleep=off -boot d
+# One virtual CPU, whatever CPUS says: -icount runs TCG in a single thread,
+# so several virtual CPUs would only take turns on one host core.
+BENCH_QEMU := $(subst -smp $(CPUS) ,-smp 1 ,$(subst thread=multi,thread=single,$(subst -m $(MEM) ,-m $(BENCH_MEM) ,$(QEMU_BASE)))) -icount shift=0,sleep=off -boot d
 
 # make run ICOUNT=1 (or test, readme...): the benchmark's clock for any boot,
 # so that a demo's rdtsc cycles count guest instructions and repeat exactly

@@ -1,6 +1,8 @@
 #!/bin/sh
-# bench.sh - runs /bin/forkbench and reports what fork costs (make bench,
-# make bench-host). Owns bench/: the serial logs, results.csv, the PNG plot.
+# bench.sh - runs /bin/forkbench and reports what fork costs, and what exec
+# costs against the size of the program started (make bench, make
+# bench-host). Owns bench/: the serial logs, results.csv (fork: the FB
+# lines), exec.csv (exec against program size: the FE lines), the PNG plots.
 # Usage: sh tools/bench.sh guest   boot cowos once per fork mode (cow: shared
 #                                  page tables, page: per-page COW, copy: eager)
 #        sh tools/bench.sh host    build and run forkbench.c on this Linux
@@ -20,9 +22,10 @@ elapsed() {
     printf '%dm%02ds' $((s / 60)) $((s % 60))
 }
 
-# Keep the FB lines of a forkbench run (serial adds \r) as system rows.
+# extract LOG OUT [KIND]: keep the KIND lines (FB, the default, or FE) of a
+# forkbench run (serial adds \r) as system rows.
 extract() {
-    tr -d '\r' <"$1" | grep '^FB,' | cut -d, -f2- >"$2" || true
+    tr -d '\r' <"$1" | grep "^${3:-FB}," | cut -d, -f2- >"$2" || true
 }
 
 # One kernel image per fork mode, built with the Makefile's own ISO rule in a
@@ -82,9 +85,12 @@ guest() {
     done
     [ "$status" = 0 ] || exit 1
     : >"$out/cowos.csv"
+    : >"$out/cowos-exec.csv"
     for mode in $modes; do
         extract "$out/cowos-$mode.log" "$out/cowos-$mode.rows"
         cat "$out/cowos-$mode.rows" >>"$out/cowos.csv"
+        extract "$out/cowos-$mode.log" "$out/cowos-$mode.rows" FE
+        cat "$out/cowos-$mode.rows" >>"$out/cowos-exec.csv"
         rm -f "$out/cowos-$mode.rows"
     done
     grep -q . "$out/cowos.csv" || { say "no results in the serial logs"; exit 1; }
@@ -94,11 +100,17 @@ host() {
     cc="${HOSTCC:-gcc}"
     say "building forkbench.c for this Linux with $cc and the system's libc"
     $cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/forkbench-host" user/bin/forkbench.c
+    # The programs of exec against program size, built the same way.
+    mkdir -p "$out/host-bin"
+    for prog in true data1m data4m bigdata; do
+        $cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/host-bin/$prog" "user/bin/$prog.c"
+    done
     say "running it: sizes $sizes MiB (log in $out/linux.log)"
     # shellcheck disable=SC2086  # sizes is a word list
-    "$out/forkbench-host" -r 21 -w 5 $sizes >"$out/linux.log" 2>&1 ||
+    "$out/forkbench-host" -r 21 -w 5 -x "$out/host-bin" $sizes >"$out/linux.log" 2>&1 ||
         { tail -n 20 "$out/linux.log"; exit 1; }
     extract "$out/linux.log" "$out/linux.csv"
+    extract "$out/linux.log" "$out/linux-exec.csv" FE
 }
 
 # gnuplot for the plot, installed by tools/deps.sh when missing.
@@ -112,8 +124,22 @@ report() {
             if [ -f "$f" ]; then cat "$f"; fi
         done
     } >"$out/results.csv"
+    # exec against program size: only from a forkbench that measures it
+    header=$(tr -d '\r' <"$1" | grep '^FE-HEADER,' | head -n 1 | cut -d, -f2-)
+    exec_csv=""
+    rm -f "$out/exec.csv"
+    if [ -n "$header" ]; then
+        {
+            echo "$header"
+            for f in "$out/cowos-exec.csv" "$out/linux-exec.csv"; do
+                if [ -f "$f" ]; then cat "$f"; fi
+            done
+        } >"$out/exec.csv"
+        exec_csv="$out/exec.csv"
+    fi
     echo
-    awk -f tools/bench-report.awk "$out/results.csv"
+    # shellcheck disable=SC2086  # exec_csv is empty or one path without spaces
+    awk -f tools/bench-report.awk "$out/results.csv" $exec_csv
     for f in "$out/cowos-cow.log" "$out/cowos-page.log" "$out/cowos-copy.log" "$out/linux.log"; do
         [ -f "$f" ] || continue
         tr -d '\r' <"$f" | grep '^FB-SKIP,' | cut -d, -f2 | while read -r mib; do
@@ -132,7 +158,7 @@ report() {
         tools/bench-plot.gp
     gnuplot -e "csv='$out/results.csv'; png='$out/spawn-cycles.png'; series='$series'; plot='spawn'" \
         tools/bench-plot.gp
-    say "wrote $out/results.csv, $out/fork-cycles.png and $out/spawn-cycles.png in $(elapsed "$start")"
+    say "wrote $out/results.csv, $out/exec.csv, $out/fork-cycles.png and $out/spawn-cycles.png in $(elapsed "$start")"
 }
 
 case "$1" in

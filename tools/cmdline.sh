@@ -7,7 +7,7 @@
 #        sh tools/cmdline.sh grubcfg TEMPLATE FILE   TEMPLATE with @CMDLINE@
 #                                                    replaced by FILE's line
 # IMAGE: run (COWOS_CMDLINE, COWOS_FORK, COWOS_COWTRACE, COWOS_INIT, COWOS_ARGS),
-# test (COWOS_CMDLINE, COWOS_KTEST, COWOS_UTEST), crash, overflow, copydemos,
+# test (COWOS_CMDLINE, COWOS_KTEST, COWOS_UTEST), crash, overflow, copydemos, smp,
 # and badinit, badopt (a missing init, fork=COPY: the refusal checks).
 # The make variables arrive raw in those COWOS_* variables (make exports them).
 #
@@ -199,10 +199,11 @@ test)
 crash) add_word test; add_word crash=pagefault ;;
 overflow) add_word test; add_word crash=stackoverflow ;;
 copydemos) add_word test; add_word fork=copy; add_word utest=demos_test ;;
+smp) add_word test; add_word ktest=smp_ ;;
 # Mistakes on purpose, for make test's refusal checks (make itself refuses them).
 badinit) add_word init=/bin/nosuch ;;
 badopt) add_word fork=COPY ;;
-*) fail "cmdline.sh: unknown image '${1:-}' (run, test, crash, overflow, copydemos, badinit, badopt)" ;;
+*) fail "cmdline.sh: unknown image '${1:-}' (run, test, crash, overflow, copydemos, smp, badinit, badopt)" ;;
 esac
 len=$((len - 1))
 [ "$len" -le "$MAX_LINE" ] ||

@@ -8,9 +8,9 @@
 #   make readme-bench   the benchmark table from bench/results.csv (after make bench)
 
 .PHONY: readme readme-bench
-readme: deps $(B)/cowos-gdbcheck.iso $(USER_PROGS)
+readme: deps $(B)/cowos-gdbcheck.iso $(B)/cowos-gdbcheck-shared.iso $(USER_PROGS)
 	@MAKE="$(MAKE)" sh tools/readme.sh demos
 	@sh tools/gdbcheck.sh $(B) >/dev/null || { echo "readme: the GDB check failed; see $(B)/gdbcheck.log"; exit 1; }
-	@python3 tools/gdb/tour_sync.py $(B)/gdbcheck.log docs/gdb-tour.md
+	@python3 tools/gdb/tour_sync.py $(B)/gdbcheck.log $(B)/gdbcheck-shared.log docs/gdb-tour.md
 readme-bench:
 	@sh tools/readme.sh bench

@@ -4,8 +4,9 @@
 #
 # Usage: sh tools/readme.sh demos [FILE...]   rerun the demo blocks (default
 #                                             README.md docs/gdb-tour.md)
-#        sh tools/readme.sh bench             the benchmark table from
-#                                             bench/results.csv (make bench first)
+#        sh tools/readme.sh bench             the benchmark tables from
+#                                             bench/results.csv and exec.csv
+#                                             (make bench first)
 #
 # A demo block is everything between a marker line and the line
 # "<!-- end of output -->". The marker names how to produce it:
@@ -108,8 +109,12 @@ replace() {
 bench() {
     csv=bench/results.csv
     [ -f "$csv" ] || { echo "readme: no $csv: run make bench (and make bench-host) first" >&2; return 1; }
-    awk -v markdown=1 -f tools/bench-report.awk "$csv" >"$tmp/table" || return 1
-    { echo; awk -f tools/bench-report.awk "$csv" | grep -E '^  (PASS|MISS) ' | sed 's/^  /    /'; echo; } \
+    exec_csv=""
+    [ -f bench/exec.csv ] && exec_csv=bench/exec.csv  # exec against program size
+    # shellcheck disable=SC2086  # exec_csv is empty or one path
+    awk -v markdown=1 -f tools/bench-report.awk "$csv" $exec_csv >"$tmp/table" || return 1
+    # shellcheck disable=SC2086
+    { echo; awk -f tools/bench-report.awk "$csv" $exec_csv | grep -E '^  (PASS|MISS) ' | sed 's/^  /    /'; echo; } \
         >"$tmp/targets" || return 1
     awk -v t="$tmp/table" -v g="$tmp/targets" '
         /^<!-- end of bench (table|targets) -->$/ { inblock = 0 }

@@ -10,8 +10,12 @@
 # 1b. With COPYDEMOS_ISO and COPYDEMOS_LOG set (make test sets them): the
 #    demos again in a boot with fork=copy (only /tests/demos_test runs), one
 #    more test: every demo must pass and explain its numbers in that mode too.
+# 1d. With SMP_ISO and SMP_LOG set (make test sets them): the main boot's
+#    log must say that all CPUS CPUs came online (one test), and SMP_ISO
+#    ("test ktest=smp_") is booted with 4 CPUs: all 4 online, every smp_
+#    kernel test passing (each CPU's timer ticks); one more test.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
-#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 5 MiB (GRUB itself needs about that much)
+#    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 7 MiB (GRUB itself needs about 7 to load the kernel)
 #    (cowos-smallmem.iso: a tiny initrd, so that GRUB fits and the kernel refuses),
 #    that must end with one line and the failure status; three tests.
 # 2b. With OVERFLOW_ISO and OVERFLOW_LOG set (make test sets them): a boot
@@ -22,6 +26,8 @@
 #    host check, one more test.
 # 5. With CMDLINECHECK set (make test sets it to the command): the check of
 #    the boot variables, tools/cmdline-test.sh, one more test.
+# 6. With CONSOLECHECK set (make test sets it to the command): the console
+#    shell fed typed lines (tools/console-test.sh), one more test.
 # The last line printed is always "N passed, N failed"; exit 0 only if N failed
 # is 0. A timeout, a panic or a missing summary line counts as one failure more.
 # Reads QEMU_BASE, QEMUFLAGS and TEST_TIMEOUT (seconds, default 300).
@@ -132,6 +138,40 @@ if [ -n "${COPYDEMOS_ISO:-}" ]; then
     fi
 fi
 
+# ---- 1d. every CPU online (only when make test sets SMP_ISO) ---------------
+# online_line N: the kernel's line for N CPUs online.
+online_line() { if [ "$1" = 1 ]; then echo '^smp: 1 CPU online '; else echo "^smp: $1 CPUs online "; fi; }
+if [ -n "${SMP_ISO:-}" ]; then
+    cpus=${CPUS:-2}
+    n=$((p + f + 1))
+    if grep -qE "$(online_line "$cpus")" "$log"; then
+        echo "ok $n smp_all_${cpus}_cpus_online"
+        p=$((p + 1))
+    else
+        echo "# expected \"smp: $cpus CPU(s) online\" in $log (CPUS=$cpus), got:"
+        grep '^smp:' "$log" | sed 's/^/#   /'
+        echo "not ok $n smp_all_${cpus}_cpus_online"
+        f=$((f + 1))
+    fi
+    n=$((p + f + 1))
+    echo "test.sh: SMP check: booting $SMP_ISO (\"test ktest=smp_\") with 4 CPUs; log in $SMP_LOG"
+    saved_base=$QEMU_BASE
+    QEMU_BASE=$(echo "$QEMU_BASE" | sed 's/-smp [0-9]*/-smp 4/')
+    boot "$SMP_ISO" "$SMP_LOG" quiet
+    QEMU_BASE=$saved_base
+    if [ "$qstatus" = 1 ] && grep -qE "$(online_line 4)" "$SMP_LOG" &&
+        grep -qE '^ok [0-9]+ smp_every_cpu_timer_ticks$' "$SMP_LOG" &&
+        grep -qE '^[0-9]+ passed, 0 failed$' "$SMP_LOG"; then
+        echo "ok $n smp_four_cpus_online_and_ticking"
+        p=$((p + 1))
+    else
+        echo "# expected QEMU exit status 1, \"smp: 4 CPUs online\" and every smp_ test passing; got status $qstatus:"
+        tail -n 20 "$SMP_LOG" | sed 's/^/#   /'
+        echo "not ok $n smp_four_cpus_online_and_ticking"
+        f=$((f + 1))
+    fi
+fi
+
 # ---- 1c. refusals (only when make test sets REFUSE_BUILD) ------------------
 # A missing init, an unknown boot option and too little memory must each end
 # with one clear line and the failure status (QEMU 3): no panic screen.
@@ -155,7 +195,7 @@ refuse() {
 }
 if [ -n "${REFUSE_BUILD:-}" ]; then
     b=$REFUSE_BUILD
-    echo "test.sh: refusal checks: a missing init, fork=COPY, 5 MiB of memory; logs in $b/refuse-*.log"
+    echo "test.sh: refusal checks: a missing init, fork=COPY, 7 MiB of memory; logs in $b/refuse-*.log"
     refuse $((p + f + 1)) boot_refuses_missing_init "$b/cowos-badinit.iso" "$b/refuse-init.log" \
         '^init: /bin/nosuch: No such file or directory$'
     grep -q '^init: the programs in /bin are: .*cowdemo' "$b/refuse-init.log" ||
@@ -163,7 +203,7 @@ if [ -n "${REFUSE_BUILD:-}" ]; then
     refuse $((p + f + 1)) boot_refuses_unknown_fork_value "$b/cowos-badopt.iso" "$b/refuse-option.log" \
         'unknown fork= value "COPY"; valid: fork=cow\|page\|copy'
     refuse $((p + f + 1)) boot_refuses_too_little_memory "$b/cowos-smallmem.iso" "$b/refuse-memory.log" \
-        'too little: it needs at least [0-9]+ MiB \(MEM=8M\)' -m 5M
+        'too little: it needs at least [0-9]+ MiB \(MEM=10M\)' -m 7M
 fi
 
 # ---- helpers for the boots that must panic ---------------------------------
@@ -235,7 +275,7 @@ fi
 # of its "ok N gdb_..." lines is one more test. Its own tally line is
 # "gdbcheck: N passed, N failed", which is added to ours here.
 if [ -n "${GDBCHECK_BUILD:-}" ]; then
-    echo "test.sh: GDB check: scripted GDB session on $GDBCHECK_BUILD/cowos-gdbcheck.iso; transcript in $GDBCHECK_BUILD/gdbcheck.log"
+    echo "test.sh: GDB check: scripted GDB sessions on $GDBCHECK_BUILD/cowos-gdbcheck.iso and cowos-gdbcheck-shared.iso; transcripts in $GDBCHECK_BUILD/gdbcheck.log and gdbcheck-shared.log"
     sh tools/gdbcheck.sh --first $((p + f + 1)) "$GDBCHECK_BUILD" >"$tmp/gdbcheck" 2>&1
     grep -vE '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck"
     g=$(grep -E '^gdbcheck: [0-9]+ passed, [0-9]+ failed$' "$tmp/gdbcheck" | tail -n 1)
@@ -281,6 +321,21 @@ if [ -n "${CMDLINECHECK:-}" ]; then
     else
         grep '^#' "$tmp/cmdlinecheck" | tail -n 20
         echo "not ok $n make_checks_boot_variables_and_quotes_args_for_grub"
+        f=$((f + 1))
+    fi
+fi
+
+# ---- 6. the console shell (only when make test sets CONSOLECHECK) ----------
+# tools/console-test.sh: the `make run` image fed typed lines: a pipeline
+# with &, jobs, fg and $?, and no typed-ahead byte lost. One more test.
+if [ -n "${CONSOLECHECK:-}" ]; then
+    n=$((p + f + 1))
+    if $CONSOLECHECK >"$tmp/consolecheck" 2>&1; then
+        echo "ok $n console_shell_runs_jobs_and_keeps_typed_ahead_input"
+        p=$((p + 1))
+    else
+        grep '^#' "$tmp/consolecheck" | tail -n 30
+        echo "not ok $n console_shell_runs_jobs_and_keeps_typed_ahead_input"
         f=$((f + 1))
     fi
 fi

@@ -12,8 +12,8 @@ import sys
 
 # The frames of cowdemo's `assigned` page in the run docs/gdb-tour.md shows:
 # shared after fork, and the child's copy after its write.
-OLD_FRAME = 0x1C0000
-NEW_FRAME = 0x332000
+OLD_FRAME = 0x20A000
+NEW_FRAME = 0x221000
 OLD, NEW_ = "0x%x" % OLD_FRAME, "0x%x" % NEW_FRAME
 PTE_NX = 1 << 63
 

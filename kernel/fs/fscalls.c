@@ -144,6 +144,8 @@ long sys_truncate(long upath, long len)
         r = -EINVAL;
     else if (VFS_ISREG(ino->mode) && !ino->ops->truncate)
         r = -EACCES;
+    else if (vfs_busy_text(ino))
+        r = -ETXTBSY;
     else
         r = vfs_truncate(ino, (uint64_t)len);
     vfs_iput(ino);
@@ -303,28 +305,18 @@ long sys_umask(long mask)
 #define ACCESS_F_OK 0
 #define ACCESS_MASK 7 /* R_OK | W_OK | X_OK */
 
-long sys_access(long upath, long mode)
+/* Every process has the powers of root: reading and writing are always
+ * allowed, except writing /proc; executing needs an x bit (as root). */
+static long access_check(struct inode *ino, long mode)
 {
-    if (mode & ~(long)ACCESS_MASK)
-        return -EINVAL;
-    long r = 0;
-    char *path = user_path(upath, &r);
-    if (!path)
-        return r;
-    struct inode *ino;
-    r = vfs_lookup(proc_current(), path, VFS_FOLLOW, &ino);
-    kfree(path);
-    if (r < 0)
-        return r;
-    /* Every process has the powers of root: reading and writing are always
-     * allowed, except writing /proc; executing needs an x bit (as root). */
     if ((mode & 2) && !ino->ops->write && !VFS_ISDIR(ino->mode))
-        r = -EACCES;
-    else if ((mode & 1) && !VFS_ISDIR(ino->mode) && !(ino->mode & 0111))
-        r = -EACCES;
-    vfs_iput(ino);
-    return r;
+        return -EACCES;
+    if ((mode & 1) && !VFS_ISDIR(ino->mode) && !(ino->mode & 0111))
+        return -EACCES;
+    return 0;
 }
+
+long sys_access(long upath, long mode) { return sys_faccessat(COWOS_AT_FDCWD, upath, mode); }
 
 static long statfs_out(long ubuf)
 {
@@ -356,4 +348,294 @@ long sys_statfs(long upath, long ubuf)
         return r;
     vfs_iput(ino);
     return statfs_out(ubuf);
+}
+
+/* ---- the *at calls, chmod and times ------------------------------------- */
+
+/*
+ * A relative path of an *at call starts at the directory of dirfd: for the
+ * length of the call that directory stands in for the working directory.
+ * No reference is taken: the descriptor holds one, and these calls neither
+ * sleep nor close descriptors. AT_FDCWD and absolute paths change nothing.
+ */
+struct at_dir {
+    struct proc *p;
+    struct inode *saved;
+    bool swapped;
+};
+
+static long at_enter(struct at_dir *a, long dirfd, const char *path)
+{
+    a->p = proc_current();
+    a->swapped = false;
+    if (path[0] == '/' || path[0] == '\0' || (int)dirfd == COWOS_AT_FDCWD)
+        return 0;
+    struct file *f = file_get(a->p, (int)dirfd);
+    if (!f)
+        return -EBADF;
+    struct inode *ino = vfs_file_inode(f);
+    if (!ino || !VFS_ISDIR(ino->mode))
+        return -ENOTDIR;
+    a->saved = a->p->cwd;
+    a->p->cwd = ino;
+    a->swapped = true;
+    return 0;
+}
+
+static void at_leave(struct at_dir *a)
+{
+    if (a->swapped)
+        a->p->cwd = a->saved;
+}
+
+/* Run fn(p, path, arg) on a user path relative to dirfd. */
+static long at_path(long dirfd, long upath, long (*fn)(struct proc *, const char *, long, long),
+                    long arg1, long arg2)
+{
+    long r = 0;
+    char *path = user_path(upath, &r);
+    if (!path)
+        return r;
+    struct at_dir a;
+    r = at_enter(&a, dirfd, path);
+    if (r == 0) {
+        r = fn(a.p, path, arg1, arg2);
+        at_leave(&a);
+    }
+    kfree(path);
+    return r;
+}
+
+static long do_open(struct proc *p, const char *path, long flags, long mode)
+{
+    return file_open(p, path, (int)flags, (uint32_t)mode);
+}
+
+long sys_openat(long dirfd, long upath, long flags, long mode)
+{
+    return at_path(dirfd, upath, do_open, flags, mode);
+}
+
+static long do_mkdir(struct proc *p, const char *path, long mode, long unused)
+{
+    (void)unused;
+    return vfs_mkdir(p, path, (uint32_t)mode);
+}
+
+long sys_mkdirat(long dirfd, long upath, long mode) { return at_path(dirfd, upath, do_mkdir, mode, 0); }
+
+static long do_unlink(struct proc *p, const char *path, long flags, long unused)
+{
+    (void)unused;
+    return flags & COWOS_AT_REMOVEDIR ? vfs_rmdir(p, path) : vfs_unlink(p, path);
+}
+
+long sys_unlinkat(long dirfd, long upath, long flags)
+{
+    if (flags & ~(long)COWOS_AT_REMOVEDIR)
+        return -EINVAL;
+    return at_path(dirfd, upath, do_unlink, flags, 0);
+}
+
+static long do_readlink(struct proc *p, const char *path, long ubuf, long size)
+{
+    char *out = kmalloc(VFS_PATH_MAX);
+    if (!out)
+        return -ENOMEM;
+    long r = vfs_readlink(p, path, out, MIN((size_t)size, VFS_PATH_MAX));
+    if (r > 0 && uaccess_copy_to_user((vaddr_t)ubuf, out, (size_t)r) < 0)
+        r = -EFAULT;
+    kfree(out);
+    return r;
+}
+
+long sys_readlinkat(long dirfd, long upath, long ubuf, long size)
+{
+    if (size <= 0)
+        return -EINVAL;
+    return at_path(dirfd, upath, do_readlink, ubuf, size);
+}
+
+/* The inode a path names (following a last link unless nofollow). */
+static long path_inode(struct proc *p, const char *path, bool nofollow, struct inode **out)
+{
+    return vfs_lookup(p, path, nofollow ? 0 : VFS_FOLLOW, out);
+}
+
+static long do_access(struct proc *p, const char *path, long mode, long unused)
+{
+    (void)unused;
+    struct inode *ino;
+    long r = path_inode(p, path, false, &ino);
+    if (r < 0)
+        return r;
+    r = access_check(ino, mode);
+    vfs_iput(ino);
+    return r;
+}
+
+long sys_faccessat(long dirfd, long upath, long mode)
+{
+    if (mode & ~(long)ACCESS_MASK)
+        return -EINVAL;
+    return at_path(dirfd, upath, do_access, mode, 0);
+}
+
+static long do_stat(struct proc *p, const char *path, long ubuf, long flags)
+{
+    struct inode *ino;
+    long r = path_inode(p, path, flags & COWOS_AT_SYMLINK_NOFOLLOW, &ino);
+    if (r < 0)
+        return r;
+    r = stat_out(ino, ubuf);
+    vfs_iput(ino);
+    return r;
+}
+
+long sys_newfstatat(long dirfd, long upath, long ubuf, long flags)
+{
+    if (flags & ~(long)(COWOS_AT_SYMLINK_NOFOLLOW | COWOS_AT_EMPTY_PATH))
+        return -EINVAL;
+    if (flags & COWOS_AT_EMPTY_PATH) {
+        char c;
+        if (uaccess_copy_from_user(&c, (vaddr_t)upath, 1) < 0)
+            return -EFAULT;
+        if (c == '\0') { /* the descriptor itself */
+            if ((int)dirfd == COWOS_AT_FDCWD) {
+                struct proc *p = proc_current();
+                return stat_out(p->cwd ? p->cwd : vfs_root(), ubuf);
+            }
+            return sys_fstat(dirfd, ubuf);
+        }
+    }
+    return at_path(dirfd, upath, do_stat, ubuf, flags);
+}
+
+long sys_renameat(long olddirfd, long uold, long newdirfd, long unew)
+{
+    long r = 0;
+    char *oldp = user_path(uold, &r);
+    if (!oldp)
+        return r;
+    char *newp = user_path(unew, &r);
+    if (!newp) {
+        kfree(oldp);
+        return r;
+    }
+    /* Each path from its own directory: the old one's first. */
+    struct at_dir a;
+    struct inode *ostart = NULL, *nstart = NULL;
+    r = at_enter(&a, olddirfd, oldp);
+    if (r == 0) {
+        ostart = a.swapped ? a.p->cwd : NULL;
+        at_leave(&a);
+        r = at_enter(&a, newdirfd, newp);
+    }
+    if (r == 0) {
+        nstart = a.swapped ? a.p->cwd : NULL;
+        at_leave(&a);
+        r = vfs_renameat(a.p, ostart, oldp, nstart, newp);
+    }
+    kfree(newp);
+    kfree(oldp);
+    return r;
+}
+
+static long do_chmod(struct proc *p, const char *path, long mode, long unused)
+{
+    (void)unused;
+    struct inode *ino;
+    long r = path_inode(p, path, false, &ino);
+    if (r < 0)
+        return r;
+    r = vfs_chmod(ino, (uint32_t)mode);
+    vfs_iput(ino);
+    return r;
+}
+
+long sys_fchmodat(long dirfd, long upath, long mode) { return at_path(dirfd, upath, do_chmod, mode, 0); }
+
+long sys_fchmod(long fd, long mode)
+{
+    long err = 0;
+    struct inode *ino = fd_inode(fd, NULL, &err);
+    if (!ino)
+        return err == -EINVAL ? -EPERM : err; /* a pipe or the console: not here (README) */
+    return vfs_chmod(ino, (uint32_t)mode);
+}
+
+/* Linux's struct timespec. */
+struct at_timespec {
+    long tv_sec, tv_nsec;
+};
+
+/* times[2] (NULL: both now) into what vfs_set_times takes. */
+static long read_times(long utimes, uint64_t t[2], bool set[2])
+{
+    struct at_timespec ts[2];
+    if (!utimes) {
+        t[0] = t[1] = vfs_now();
+        set[0] = set[1] = true;
+        return 0;
+    }
+    if (uaccess_copy_from_user(ts, (vaddr_t)utimes, sizeof(ts)) < 0)
+        return -EFAULT;
+    for (int i = 0; i < 2; i++) {
+        set[i] = ts[i].tv_nsec != COWOS_UTIME_OMIT;
+        if (ts[i].tv_nsec == COWOS_UTIME_NOW)
+            t[i] = vfs_now();
+        else if (ts[i].tv_nsec == COWOS_UTIME_OMIT)
+            t[i] = 0;
+        else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= (long)VFS_NSEC || ts[i].tv_sec < 0 ||
+                 (uint64_t)ts[i].tv_sec > ~0UL / VFS_NSEC - 1)
+            return -EINVAL; /* before the boot cannot be stored: README */
+        else
+            t[i] = (uint64_t)ts[i].tv_sec * VFS_NSEC + (uint64_t)ts[i].tv_nsec;
+    }
+    return 0;
+}
+
+static long set_times(struct inode *ino, const uint64_t t[2], const bool set[2])
+{
+    if (!set[0] && !set[1])
+        return 0; /* both UTIME_OMIT: nothing changes, as Linux */
+    return vfs_set_times(ino, set[0] ? &t[0] : NULL, set[1] ? &t[1] : NULL);
+}
+
+struct times_req {
+    uint64_t t[2]; /* access, modification */
+    bool set[2];
+};
+
+static long do_utimes(struct proc *p, const char *path, long req_addr, long flags)
+{
+    const struct times_req *req = (const struct times_req *)req_addr;
+    struct inode *ino;
+    long r = path_inode(p, path, flags & COWOS_AT_SYMLINK_NOFOLLOW, &ino);
+    if (r < 0)
+        return r;
+    r = set_times(ino, req->t, req->set);
+    vfs_iput(ino);
+    return r;
+}
+
+long sys_utimensat(long dirfd, long upath, long utimes, long flags)
+{
+    if (flags & ~(long)COWOS_AT_SYMLINK_NOFOLLOW)
+        return -EINVAL;
+    struct times_req req;
+    long r = read_times(utimes, req.t, req.set);
+    if (r < 0)
+        return r;
+    if (!upath) { /* futimens: dirfd itself */
+        if ((int)dirfd == COWOS_AT_FDCWD)
+            return -EFAULT;
+        if (flags)
+            return -EINVAL;
+        struct inode *ino = fd_inode(dirfd, NULL, &r);
+        if (!ino)
+            return r == -EINVAL ? -EPERM : r;
+        return set_times(ino, req.t, req.set);
+    }
+    return at_path(dirfd, upath, do_utimes, (long)&req, flags);
 }

@@ -30,5 +30,15 @@ long sys_fsync(long fd);
 long sys_umask(long mask);
 long sys_access(long path, long mode);
 long sys_statfs(long path, long buf);
+long sys_fchmodat(long dirfd, long path, long mode);
+long sys_fchmod(long fd, long mode);
+long sys_utimensat(long dirfd, long path, long times, long flags);
+long sys_openat(long dirfd, long path, long flags, long mode);
+long sys_newfstatat(long dirfd, long path, long st, long flags);
+long sys_mkdirat(long dirfd, long path, long mode);
+long sys_unlinkat(long dirfd, long path, long flags);
+long sys_renameat(long olddirfd, long oldpath, long newdirfd, long newpath);
+long sys_readlinkat(long dirfd, long path, long buf, long size);
+long sys_faccessat(long dirfd, long path, long mode);
 
 #endif

@@ -28,7 +28,6 @@
 #include "mm/uaccess.h"
 #include "mm/vma.h"
 
-#define TMPFS_DEV 1
 
 struct dent {
     struct dent *next;
@@ -55,7 +54,7 @@ static struct inode *inode_new(uint32_t mode, const struct inode_ops *ops)
     ino->ops = ops;
     ino->ino = vfs_next_ino();
     ino->mode = mode;
-    ino->dev = TMPFS_DEV;
+    ino->dev = TMPFS_DEV_ID;
     ino->mtime = ino->ctime = ino->atime = vfs_now();
     inodes_used++;
     return ino;
@@ -442,8 +441,11 @@ static int file_truncate(struct inode *ino, uint64_t size)
 {
     if (size > max_file_bytes())
         return -EFBIG;
+    uint64_t old = ino->pages->size;
     if (pagecache_resize(ino->pages, size) < 0)
         return -ENOMEM;
+    if (size < old)
+        vma_truncate_object(ino->pages, size); /* mapped pages past the end: SIGBUS */
     ino->mtime = ino->ctime = vfs_now();
     return 0;
 }

@@ -31,7 +31,7 @@ struct inode *vfs_root(void) { return root; }
 
 uint64_t vfs_next_ino(void) { return ++last_ino; }
 
-uint64_t vfs_now(void) { return timer_ticks() / 100; }
+uint64_t vfs_now(void) { return timer_ticks() * (VFS_NSEC / TIMER_HZ); }
 
 struct inode *vfs_iget(struct inode *ino)
 {
@@ -222,21 +222,33 @@ int vfs_lookup(struct proc *p, const char *path, int flags, struct inode **out)
     return err;
 }
 
-int vfs_lookup_parent(struct proc *p, const char *path, struct inode **dir, char *name,
-                      bool *trailing_slash)
+/* vfs_lookup_parent from directory start (a reference, consumed), which a
+ * relative path is resolved from. */
+static int lookup_parent_from(struct inode *start, const char *path, struct inode **dir,
+                              char *name, bool *trailing_slash)
 {
-    if (!path[0])
-        return -ENOENT;
-    int err = 0;
-    char *buf = path_copy(path, &err);
-    if (!buf)
+    int err = -ENOENT;
+    char *buf = path[0] ? path_copy(path, &err) : NULL;
+    if (!buf) {
+        vfs_iput(start);
         return err;
+    }
+    if (path[0] == '/') {
+        vfs_iput(start);
+        start = vfs_iget(root);
+    }
     bool t = false;
-    err = walk(buf, start_dir(p, path), VFS_FOLLOW, true, name, &t, dir);
+    err = walk(buf, start, VFS_FOLLOW, true, name, &t, dir);
     kfree(buf);
     if (trailing_slash)
         *trailing_slash = t;
     return err;
+}
+
+int vfs_lookup_parent(struct proc *p, const char *path, struct inode **dir, char *name,
+                      bool *trailing_slash)
+{
+    return lookup_parent_from(start_dir(p, path), path, dir, name, trailing_slash);
 }
 
 /* ---- operations by path ---------------------------------------------------- */
@@ -246,6 +258,39 @@ static uint32_t umask_of(struct proc *p) { return p ? p->umask : 022; }
 /* Open flags F_GETFL shows (O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC and O_CLOEXEC
  * are gone, and on 64-bit every file is a large file). */
 #define KEPT_STATUS (O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW)
+
+/*
+ * Where O_CREAT makes a file that path names: its parent directory and last
+ * name. When that name is a dangling symbolic link, the file is made where
+ * the link points (as Linux), following up to VFS_SYMLOOP_MAX links.
+ */
+static int create_parent(struct proc *p, const char *path, struct inode **dir, char *name,
+                         bool *slash)
+{
+    int r = vfs_lookup_parent(p, path, dir, name, slash);
+    for (int links = 0; r == 0; links++) {
+        struct inode *ino;
+        if (*slash || step(*dir, name, &ino) < 0)
+            return 0; /* not there: make it here */
+        if (!VFS_ISLNK(ino->mode)) {
+            vfs_iput(ino); /* made meanwhile: cannot happen without preemption */
+            vfs_iput(*dir);
+            return -EEXIST;
+        }
+        char *target = kmalloc(VFS_PATH_MAX);
+        int tl = target ? ino->ops->readlink(ino, target, VFS_PATH_MAX - 1) : -ENOMEM;
+        vfs_iput(ino);
+        if (links >= VFS_SYMLOOP_MAX || tl < 0) {
+            kfree(target);
+            vfs_iput(*dir);
+            return tl < 0 ? tl : -ELOOP;
+        }
+        target[tl] = '\0';
+        r = lookup_parent_from(*dir, target, dir, name, slash); /* the link's directory consumed */
+        kfree(target);
+    }
+    return r;
+}
 
 int vfs_open(struct proc *p, const char *path, int flags, uint32_t mode, struct file **out)
 {
@@ -262,7 +307,7 @@ int vfs_open(struct proc *p, const char *path, int flags, uint32_t mode, struct 
         struct inode *dir;
         char name[VFS_NAME_MAX + 1];
         bool slash;
-        r = vfs_lookup_parent(p, path, &dir, name, &slash);
+        r = create_parent(p, path, &dir, name, &slash);
         if (r < 0)
             return r;
         if (slash) {
@@ -292,6 +337,8 @@ int vfs_open(struct proc *p, const char *path, int flags, uint32_t mode, struct 
         r = -ENOTDIR;
     else if (writing && !ino->ops->write)
         r = -EACCES; /* /proc is read-only */
+    else if (writing && vfs_busy_text(ino))
+        r = -ETXTBSY; /* a process runs it: as Linux */
     else if ((flags & O_TRUNC) && VFS_ISREG(ino->mode) && writing)
         r = vfs_truncate(ino, 0);
     if (r < 0) {
@@ -424,13 +471,21 @@ int vfs_symlink(struct proc *p, const char *target, const char *linkpath)
 
 int vfs_rename(struct proc *p, const char *oldpath, const char *newpath)
 {
+    return vfs_renameat(p, NULL, oldpath, NULL, newpath);
+}
+
+int vfs_renameat(struct proc *p, struct inode *ostart, const char *oldpath, struct inode *nstart,
+                 const char *newpath)
+{
     struct inode *odir, *ndir;
     char oname[VFS_NAME_MAX + 1], nname[VFS_NAME_MAX + 1];
     bool oslash, nslash;
-    int r = vfs_lookup_parent(p, oldpath, &odir, oname, &oslash);
+    int r = lookup_parent_from(ostart ? vfs_iget(ostart) : start_dir(p, oldpath), oldpath, &odir,
+                               oname, &oslash);
     if (r < 0)
         return r;
-    r = vfs_lookup_parent(p, newpath, &ndir, nname, &nslash);
+    r = lookup_parent_from(nstart ? vfs_iget(nstart) : start_dir(p, newpath), newpath, &ndir,
+                           nname, &nslash);
     if (r < 0) {
         vfs_iput(odir);
         return r;
@@ -473,6 +528,11 @@ long vfs_readlink(struct proc *p, const char *path, char *buf, size_t size)
     return r;
 }
 
+bool vfs_busy_text(const struct inode *ino)
+{
+    return ino->pages && ino->pages->exec_users > 0;
+}
+
 int vfs_truncate(struct inode *ino, uint64_t size)
 {
     if (VFS_ISDIR(ino->mode))
@@ -480,6 +540,27 @@ int vfs_truncate(struct inode *ino, uint64_t size)
     if (!VFS_ISREG(ino->mode) || !ino->ops->truncate)
         return -EINVAL;
     return ino->ops->truncate(ino, size);
+}
+
+int vfs_chmod(struct inode *ino, uint32_t mode)
+{
+    if (ino->dev != TMPFS_DEV_ID)
+        return -EPERM; /* /proc's modes are fixed */
+    ino->mode = (ino->mode & VFS_IFMT) | (mode & 07777);
+    ino->ctime = vfs_now();
+    return 0;
+}
+
+int vfs_set_times(struct inode *ino, const uint64_t *atime, const uint64_t *mtime)
+{
+    if (ino->dev != TMPFS_DEV_ID)
+        return -EPERM;
+    if (atime)
+        ino->atime = *atime;
+    if (mtime)
+        ino->mtime = *mtime;
+    ino->ctime = vfs_now();
+    return 0;
 }
 
 int vfs_chdir(struct proc *p, struct inode *dir)
@@ -566,9 +647,12 @@ void vfs_fill_stat(struct inode *ino, struct cowos_stat *st)
     st->st_size = (long)size;
     st->st_blksize = 4096;
     st->st_blocks = ino->pages ? (long)(ino->pages->resident * 8) : 0;
-    st->st_atime = ino->atime;
-    st->st_mtime = ino->mtime;
-    st->st_ctime = ino->ctime;
+    st->st_atime = ino->atime / VFS_NSEC;
+    st->st_atime_nsec = ino->atime % VFS_NSEC;
+    st->st_mtime = ino->mtime / VFS_NSEC;
+    st->st_mtime_nsec = ino->mtime % VFS_NSEC;
+    st->st_ctime = ino->ctime / VFS_NSEC;
+    st->st_ctime_nsec = ino->ctime % VFS_NSEC;
 }
 
 uint64_t vfs_read_kernel(struct inode *ino, uint64_t off, void *buf, uint64_t n)

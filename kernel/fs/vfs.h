@@ -22,6 +22,8 @@ struct cowos_stat;
 #define VFS_PATH_MAX 4096  /* bytes in a path, NUL included (Linux's PATH_MAX) */
 #define VFS_SYMLOOP_MAX 40 /* symbolic links followed in one lookup (Linux's) */
 
+#define TMPFS_DEV_ID 1 /* inode->dev of the root file system (procfs: 2) */
+
 /* Mode bits: Linux's values. */
 #define VFS_IFMT 0170000
 #define VFS_IFDIR 0040000
@@ -80,8 +82,9 @@ struct inode {
     uint32_t mode;            /* type | permission bits */
     int nlink;                /* directory entries naming it (+ "." and ".." for directories) */
     int refs;                 /* counted references: open files, working directories, lookups */
+    int writers;              /* open files of it with FILE_WRITE (exec refuses: ETXTBSY) */
     uint64_t size;            /* bytes (regular files: pages->size is the truth) */
-    uint64_t mtime, ctime, atime; /* seconds since boot */
+    uint64_t mtime, ctime, atime; /* nanoseconds since boot (vfs_now) */
     struct inode *parent;     /* directories: the directory holding it (itself for a root) */
     struct pagecache_obj *pages; /* regular files of tmpfs: the data */
     struct inode *mounted;    /* a directory covered by a mount: the mounted root */
@@ -104,8 +107,10 @@ void vfs_iput(struct inode *ino);
 void vfs_maybe_free(struct inode *ino);
 /* A fresh inode number. */
 uint64_t vfs_next_ino(void);
-/* Seconds since boot, for time stamps. */
+/* Nanoseconds since boot (the timer's resolution), for time stamps: there
+ * is no wall clock, and time() counts from boot too. */
 uint64_t vfs_now(void);
+#define VFS_NSEC 1000000000UL
 
 /* Lookup flags. */
 #define VFS_FOLLOW 0x1   /* follow a symbolic link in the last component */
@@ -134,8 +139,22 @@ int vfs_unlink(struct proc *p, const char *path);
 int vfs_link(struct proc *p, const char *oldpath, const char *newpath);
 int vfs_symlink(struct proc *p, const char *target, const char *linkpath);
 int vfs_rename(struct proc *p, const char *oldpath, const char *newpath);
+/* rename with each relative path resolved from its own directory (NULL:
+ * p's working directory), for renameat. */
+int vfs_renameat(struct proc *p, struct inode *ostart, const char *oldpath, struct inode *nstart,
+                 const char *newpath);
+/* Set the permission bits (07777) of ino; ctime becomes now. 0, or -EPERM
+ * for /proc. */
+int vfs_chmod(struct inode *ino, uint32_t mode);
+/* Set the access and modification times (nanoseconds since boot; NULL
+ * leaves one as it is); ctime becomes now. 0, or -EPERM for /proc. */
+int vfs_set_times(struct inode *ino, const uint64_t *atime, const uint64_t *mtime);
 long vfs_readlink(struct proc *p, const char *path, char *buf, size_t size);
+/* Truncate a regular file (truncate and ftruncate check ETXTBSY first). */
 int vfs_truncate(struct inode *ino, uint64_t size);
+/* A process is running the file (exec): opening it for writing or
+ * truncating it by name is ETXTBSY. */
+bool vfs_busy_text(const struct inode *ino);
 int vfs_chdir(struct proc *p, struct inode *dir);
 /* The absolute path of directory dir into buf: its length, or -ERANGE. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t size);

@@ -56,6 +56,8 @@ static void vf_close(struct file *f)
     struct inode *ino = inode_of(f);
     if (ino->ops->release)
         ino->ops->release(f);
+    if (f->flags & FILE_WRITE)
+        ino->writers--;
     vfs_iput(ino);
 }
 
@@ -128,8 +130,11 @@ static const struct file_ops vfs_ops = {
 struct file *vfs_file_open(struct inode *ino, int flags)
 {
     struct file *f = file_alloc(&vfs_ops, flags, ino);
-    if (f)
+    if (f) {
         vfs_iget(ino);
+        if (flags & FILE_WRITE)
+            ino->writers++;
+    }
     return f;
 }
 

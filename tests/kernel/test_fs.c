@@ -6,6 +6,7 @@
  * directory = root); the ktest runner also checks that no frame leaks.
  */
 #include "tests/ktest.h"
+#include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
 #include "kernel/fs/tmpfs.h"
@@ -16,6 +17,9 @@
 #include "mm/kheap.h"
 #include "mm/pagecache.h"
 #include "mm/pmm.h"
+#include "mm/pte.h"
+#include "mm/vma.h"
+#include "mm/vmm.h"
 #include "proc/proc.h"
 
 static struct proc fp;
@@ -156,4 +160,78 @@ KTEST(fs_proc_layout)
     EXPECT_EQ(5, vfs_dir_path(ino, buf, sizeof(buf)));
     EXPECT_STREQ("/proc", buf);
     vfs_iput(ino);
+}
+
+/* A user buffer for writes: fp gets an address space with UBUF_PAGES
+ * writable pages at UBUF, filled with 'x', and becomes the current process. */
+#define UBUF 0x10000000UL
+#define UBUF_PAGES 3
+
+static void user_buffer(void)
+{
+    fresh();
+    fp.vs = vmm_create();
+    fp.areas = vma_set_create(fp.vs);
+    vma_map(fp.areas, UBUF, UBUF + UBUF_PAGES * PAGE_SIZE, VMA_READ | VMA_WRITE, VMA_MAYWRITE,
+            NULL, 0, 0, "buf");
+    for (vaddr_t va = UBUF; va < UBUF + UBUF_PAGES * PAGE_SIZE; va += PAGE_SIZE) {
+        paddr_t pa = pmm_alloc();
+        memset(P2V(pa), 'x', PAGE_SIZE);
+        vmm_map(fp.vs, va, pa, PTE_U | PTE_W | PTE_NX);
+    }
+    cpu0.current = &fp;
+}
+
+static void user_buffer_done(void)
+{
+    cpu0.current = NULL;
+    vma_set_destroy(fp.areas);
+    vmm_destroy(fp.vs);
+}
+
+/*
+ * fssize: with room for 3 more pages, a 2-page write fits, the next 2-page
+ * write is short (one page), the next is ENOSPC; a write or truncate past
+ * the limit's size is EFBIG; rewriting a page already written needs no
+ * room; removing the file gives back exactly what it took.
+ */
+KTEST(fs_full_is_short_write_then_enospc)
+{
+    user_buffer();
+    uint64_t free0 = pmm_free_count(), used0, max, inodes0, imax, used, inodes;
+    /* 8 pages in use already, so the largest file (the limit) exceeds 8 pages. */
+    ASSERT_EQ(0, make_file("/tmp/kfiller", 8 * PAGE_SIZE));
+    tmpfs_usage(&used0, &max, &inodes0, &imax);
+    uint64_t old_limit = tmpfs_set_limit(used0 + 3);
+    struct file *f;
+    ASSERT_EQ(0, vfs_open(&fp, "/tmp/kfull", O_CREAT | O_EXCL | O_RDWR, 0644, &f));
+    EXPECT_EQ(2 * PAGE_SIZE, f->ops->write(f, UBUF, 2 * PAGE_SIZE));
+    EXPECT_EQ(PAGE_SIZE, f->ops->write(f, UBUF, 2 * PAGE_SIZE)); /* short: one page left */
+    EXPECT_EQ(-ENOSPC, f->ops->write(f, UBUF, 1));
+    struct inode *ino = vfs_file_inode(f);
+    EXPECT_EQ(3 * PAGE_SIZE, ino->pages->size); /* the failed write left no size behind */
+    tmpfs_usage(&used, &max, &inodes, &imax);
+    EXPECT_EQ(used0 + 3, used);
+    EXPECT_EQ(used0 + 3, max);
+    EXPECT_EQ(10, ino->ops->write(ino, PAGE_SIZE + 5, UBUF, 10)); /* a written page: no room needed */
+    /* The largest file is the whole file system. */
+    EXPECT_EQ(-EFBIG, ino->ops->write(ino, (used0 + 3) * PAGE_SIZE, UBUF, 1));
+    EXPECT_EQ(-EFBIG, vfs_truncate(ino, (used0 + 3) * PAGE_SIZE + 1));
+    EXPECT_EQ(0, vfs_truncate(ino, (used0 + 3) * PAGE_SIZE)); /* a hole costs nothing */
+    tmpfs_usage(&used, &max, &inodes, &imax);
+    EXPECT_EQ(used0 + 3, used);
+    EXPECT_EQ(0, vfs_truncate(ino, PAGE_SIZE)); /* two pages back */
+    tmpfs_usage(&used, &max, &inodes, &imax);
+    EXPECT_EQ(used0 + 1, used);
+    EXPECT_EQ(2 * PAGE_SIZE, f->ops->write(f, UBUF, 2 * PAGE_SIZE)); /* at offset 3 pages: a hole, then 2 */
+    EXPECT_EQ(-ENOSPC, f->ops->write(f, UBUF, 1));
+    file_close(f);
+    EXPECT_EQ(0, vfs_unlink(&fp, "/tmp/kfull"));
+    tmpfs_usage(&used, &max, &inodes, &imax);
+    EXPECT_EQ(used0, used); /* exactly the space back */
+    EXPECT_EQ(inodes0, inodes);
+    tmpfs_set_limit(old_limit);
+    EXPECT_EQ(0, vfs_unlink(&fp, "/tmp/kfiller"));
+    EXPECT_EQ(free0, pmm_free_count());
+    user_buffer_done();
 }

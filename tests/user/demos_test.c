@@ -81,9 +81,12 @@ int main(void)
     char *vmmap_areas[] = {"/bin/vmmap", NULL};
     char *vmmap_pages[] = {"/bin/vmmap", "-p", NULL};
     char *sharedmem[] = {"/bin/sharedmem", NULL};
+    char *sharefork[] = {"/bin/sharefork", NULL};
     char *zeropage[] = {"/bin/zeropage", "16", NULL};
     char *lazyexec[] = {"/bin/lazyexec", NULL};
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
+    char *kvsnap[] = {"/bin/kvsnap", "2", NULL}; /* leaves /tmp/snapshot */
+    char *usercow[] = {"/bin/usercow", NULL};
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -95,8 +98,12 @@ int main(void)
     expect_demo_ok(vmmap_areas);
     expect_demo_ok(vmmap_pages);
     expect_demo_ok(sharedmem);
+    expect_demo_ok(sharefork);
     expect_demo_ok(zeropage);
     expect_demo_ok(lazyexec);
     expect_demo_ok(spawnrace);
+    expect_demo_ok(kvsnap);
+    unlink("/tmp/snapshot");
+    expect_demo_ok(usercow);
     utest_exit();
 }

@@ -7,13 +7,16 @@
  * a scratch directory under /tmp that is removed at the end, so the runner's
  * frame count must come back exactly (every data page given back).
  */
+#define _GNU_SOURCE /* AT_EMPTY_PATH in glibc */
 #include "utest.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 static char buf[8192];
@@ -410,6 +413,240 @@ static void file_mappings(void)
     unlink("mapped");
 }
 
+/* A copy of /bin/cat at path, executable. */
+static void copy_cat(const char *path)
+{
+    int in = open("/bin/cat", O_RDONLY);
+    int out = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+    EXPECT_TRUE(in >= 0 && out >= 0);
+    ssize_t n;
+    while ((n = read(in, buf, sizeof(buf))) > 0)
+        EXPECT_EQ(n, write(out, buf, (size_t)n));
+    close(in);
+    close(out);
+}
+
+/*
+ * Linux's ETXTBSY: a file a process runs cannot be opened for writing or
+ * truncated by name (reading, unlinking and renaming it are fine), and a
+ * file open for writing cannot be run.
+ */
+static void text_busy(void)
+{
+    copy_cat("prog");
+    int p[2];
+    EXPECT_EQ(0, pipe(p));
+    pid_t pid = vfork(); /* returns once the child runs prog */
+    if (pid == 0) {
+        dup2(p[0], 0);
+        close(p[1]);
+        char *argv[] = {"prog", NULL};
+        execv("prog", argv);
+        _exit(127);
+    }
+    close(p[0]);
+    EXPECT_ERR(ETXTBSY, open("prog", O_WRONLY));
+    EXPECT_ERR(ETXTBSY, open("prog", O_RDWR | O_TRUNC));
+    EXPECT_ERR(ETXTBSY, truncate("prog", 0));
+    int fd = open("prog", O_RDONLY);
+    EXPECT_TRUE(fd >= 0);
+    close(fd);
+    EXPECT_EQ(0, link("prog", "prog2"));
+    EXPECT_ERR(ETXTBSY, open("prog2", O_WRONLY)); /* the file, whatever its name */
+    EXPECT_EQ(0, unlink("prog2"));
+    close(p[1]); /* cat sees the end and exits */
+    wait_ok(pid);
+    fd = open("prog", O_WRONLY); /* nobody runs it now */
+    EXPECT_TRUE(fd >= 0);
+    pid = vfork();
+    if (pid == 0) {
+        char *argv[] = {"prog", NULL};
+        execv("prog", argv);
+        _exit(errno);
+    }
+    int st = -1;
+    EXPECT_EQ(pid, waitpid(pid, &st, 0));
+    EXPECT_EQ(ETXTBSY, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    close(fd);
+    EXPECT_EQ(0, unlink("prog"));
+}
+
+/* O_CREAT through a dangling symbolic link creates the link's target (Linux);
+ * with O_EXCL the link itself exists: EEXIST. */
+static void create_through_link(void)
+{
+    EXPECT_EQ(0, mkdir("ld", 0755));
+    EXPECT_EQ(0, symlink("ld/made", "dangling"));
+    EXPECT_EQ(0, symlink("dangling", "twice"));
+    EXPECT_ERR(EEXIST, open("dangling", O_CREAT | O_EXCL | O_WRONLY, 0644));
+    int fd = open("twice", O_CREAT | O_WRONLY, 0644);
+    EXPECT_TRUE(fd >= 0);
+    EXPECT_EQ(2, write(fd, "ok", 2));
+    close(fd);
+    struct stat st;
+    EXPECT_EQ(0, stat("ld/made", &st));
+    EXPECT_EQ(2, st.st_size);
+    EXPECT_EQ(0, lstat("dangling", &st));
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    EXPECT_EQ(0, symlink("nodir/x", "nowhere"));
+    EXPECT_ERR(ENOENT, open("nowhere", O_CREAT | O_WRONLY, 0644));
+    unlink("nowhere");
+    unlink("twice");
+    unlink("dangling");
+    unlink("ld/made");
+    rmdir("ld");
+}
+
+/* The status of a child that runs fn. */
+static int child_status(void (*fn)(volatile char *), volatile char *at)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        fn(at);
+        _exit(0);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    return st;
+}
+
+static void touch_byte(volatile char *at) { *at = *at + 1; }
+
+/*
+ * A file truncated under its mappings: pages wholly past the new end are
+ * SIGBUS on access, in shared and in private mappings (even a page already
+ * copied), as on Linux; the last partial page reads zeros past the end.
+ */
+static void truncate_under_mapping(void)
+{
+    int fd = open("shrink", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    memset(buf, 'z', 4096);
+    for (int i = 0; i < 3; i++)
+        EXPECT_EQ(4096, write(fd, buf, 4096));
+    char *s = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    EXPECT_TRUE(s != MAP_FAILED && p != MAP_FAILED);
+    if (s == MAP_FAILED || p == MAP_FAILED)
+        return;
+    EXPECT_EQ('z', s[2 * 4096]);
+    p[2 * 4096] = 'p'; /* a private copy of the last page */
+    EXPECT_EQ('z', p[4096]);
+    EXPECT_EQ(0, ftruncate(fd, 4096 + 10));
+    EXPECT_EQ('z', s[4096 + 9]);
+    EXPECT_EQ(0, s[4096 + 10]); /* past the end inside the last page: zeros */
+    EXPECT_EQ(SIGBUS, WTERMSIG(child_status(touch_byte, s + 2 * 4096)));
+    EXPECT_EQ(SIGBUS, WTERMSIG(child_status(touch_byte, p + 2 * 4096)));
+    EXPECT_EQ(0, child_status(touch_byte, p + 4096));
+    EXPECT_EQ(0, ftruncate(fd, 3 * 4096)); /* grown again: the pages read zeros */
+    EXPECT_EQ(0, s[2 * 4096]);
+    EXPECT_EQ(0, p[2 * 4096]);
+    munmap(s, 3 * 4096);
+    munmap(p, 3 * 4096);
+    close(fd);
+    EXPECT_EQ(0, unlink("shrink"));
+}
+
+/* chmod and fchmod keep the permission bits (stat shows them, and exec
+ * needs an x bit); utimensat, futimens and utimes set the times. */
+static void modes_and_times(void)
+{
+    int fd = open("md", O_CREAT | O_RDWR, 0644);
+    struct stat st;
+    EXPECT_EQ(0, chmod("md", 0600));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(S_IFREG | 0600, st.st_mode);
+    EXPECT_EQ(0, fchmod(fd, 04751));
+    EXPECT_EQ(0, fstat(fd, &st));
+    EXPECT_EQ(S_IFREG | 04751, st.st_mode);
+    close(fd);
+    EXPECT_EQ(0, mkdir("mdir", 0755));
+    EXPECT_EQ(0, chmod("mdir", 0700));
+    EXPECT_EQ(0, stat("mdir", &st));
+    EXPECT_EQ(S_IFDIR | 0700, st.st_mode);
+    EXPECT_EQ(0, rmdir("mdir"));
+    EXPECT_ERR(ENOENT, chmod("nothing", 0644));
+    copy_cat("noexec");
+    EXPECT_EQ(0, chmod("noexec", 0644));
+    EXPECT_ERR(EACCES, access("noexec", X_OK));
+    char *argv[] = {"noexec", NULL};
+    EXPECT_ERR(EACCES, execv("noexec", argv));
+    EXPECT_EQ(0, unlink("noexec"));
+
+    struct timespec ts[2] = {{5, 123}, {7, 456}};
+    EXPECT_EQ(0, utimensat(AT_FDCWD, "md", ts, 0));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(5, st.st_atime);
+    EXPECT_EQ(123, st.st_atim.tv_nsec);
+    EXPECT_EQ(7, st.st_mtime);
+    EXPECT_EQ(456, st.st_mtim.tv_nsec);
+    ts[0].tv_nsec = UTIME_OMIT;
+    ts[1].tv_sec = 9;
+    EXPECT_EQ(0, utimensat(AT_FDCWD, "md", ts, 0));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(5, st.st_atime); /* left alone */
+    EXPECT_EQ(9, st.st_mtime);
+    ts[1].tv_nsec = 1000000000;
+    EXPECT_ERR(EINVAL, utimensat(AT_FDCWD, "md", ts, 0));
+    EXPECT_ERR(EINVAL, utimensat(AT_FDCWD, "md", NULL, 0x4));
+    struct timeval tv[2] = {{11, 1}, {12, 2}};
+    EXPECT_EQ(0, utimes("md", tv));
+    EXPECT_EQ(0, stat("md", &st));
+    EXPECT_EQ(12, st.st_mtime);
+    EXPECT_EQ(2000, st.st_mtim.tv_nsec);
+    fd = open("md", O_RDONLY);
+    EXPECT_EQ(0, futimens(fd, NULL)); /* now: later than 12 s since the epoch */
+    EXPECT_EQ(0, fstat(fd, &st));
+    EXPECT_TRUE(st.st_mtime > 12 || st.st_mtim.tv_nsec != 2000);
+    close(fd);
+    EXPECT_EQ(0, unlink("md"));
+}
+
+/* The *at calls: a relative path starts at the directory descriptor. */
+static void at_calls(void)
+{
+    EXPECT_EQ(0, mkdir("at", 0755));
+    int dfd = open("at", O_RDONLY | O_DIRECTORY);
+    int fd = openat(dfd, "f", O_CREAT | O_WRONLY, 0640);
+    EXPECT_TRUE(fd >= 0);
+    EXPECT_EQ(3, write(fd, "abc", 3));
+    struct stat st;
+    EXPECT_EQ(0, fstatat(dfd, "f", &st, 0));
+    EXPECT_EQ(3, st.st_size);
+    EXPECT_EQ(0, stat("at/f", &st));
+    EXPECT_ERR(ENOTDIR, openat(fd, "f", O_RDONLY)); /* not a directory */
+    EXPECT_ERR(EBADF, openat(999, "f", O_RDONLY));
+    int abs = openat(999, "/tmp", O_RDONLY | O_DIRECTORY); /* an absolute path ignores dirfd */
+    EXPECT_TRUE(abs >= 0);
+    close(abs);
+    close(fd);
+    EXPECT_EQ(0, fstatat(dfd, "", &st, AT_EMPTY_PATH));
+    EXPECT_TRUE(S_ISDIR(st.st_mode));
+    EXPECT_ERR(ENOENT, fstatat(dfd, "", &st, 0));
+    EXPECT_EQ(0, mkdirat(dfd, "sub", 0755));
+    EXPECT_EQ(0, renameat(dfd, "f", AT_FDCWD, "at/sub/g"));
+    EXPECT_EQ(0, faccessat(dfd, "sub/g", R_OK | W_OK, 0));
+    EXPECT_ERR(ENOENT, faccessat(dfd, "f", F_OK, 0));
+    EXPECT_EQ(0, symlink("sub/g", "at/l"));
+    char t[16];
+    EXPECT_EQ(5, readlinkat(dfd, "l", t, sizeof(t)));
+    EXPECT_EQ(0, memcmp(t, "sub/g", 5));
+    EXPECT_EQ(0, fstatat(dfd, "l", &st, AT_SYMLINK_NOFOLLOW));
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    EXPECT_EQ(0, fstatat(dfd, "l", &st, 0));
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    EXPECT_EQ(0, fchmodat(dfd, "l", 0600, 0)); /* the target's */
+    EXPECT_EQ(0, stat("at/sub/g", &st));
+    EXPECT_EQ(S_IFREG | 0600, st.st_mode);
+    EXPECT_ERR(EISDIR, unlinkat(dfd, "sub", 0));
+    EXPECT_ERR(ENOTEMPTY, unlinkat(dfd, "sub", AT_REMOVEDIR));
+    EXPECT_ERR(EINVAL, unlinkat(dfd, "l", 0x1));
+    EXPECT_EQ(0, unlinkat(dfd, "l", 0));
+    EXPECT_EQ(0, unlinkat(dfd, "sub/g", 0));
+    EXPECT_EQ(0, unlinkat(dfd, "sub", AT_REMOVEDIR));
+    close(dfd);
+    EXPECT_EQ(0, unlinkat(AT_FDCWD, "at", AT_REMOVEDIR));
+}
+
 /* getcwd follows chdir and fchdir. */
 static void cwd(const char *scratch)
 {
@@ -448,6 +685,11 @@ int main(void)
     renames();
     symlinks();
     file_mappings();
+    text_busy();
+    create_through_link();
+    truncate_under_mapping();
+    modes_and_times();
+    at_calls();
     cwd(scratch);
     EXPECT_EQ(0, chdir("/"));
     EXPECT_EQ(0, rmdir(scratch)); /* empty: every test removed what it made */

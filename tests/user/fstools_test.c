@@ -74,12 +74,18 @@ int main(void)
     EXPECT_EQ(0, sh("head -n 100 /proc/self/maps > m; ls -l /proc/1 > p1; ps > ps; df > df; stat a > st"));
     EXPECT_TRUE(strstr(slurp("m"), "/bin/head") != NULL);
     EXPECT_TRUE(strstr(slurp("m"), "[stack]") != NULL);
+    EXPECT_EQ(0, sh("cat /proc/self/maps > cm"));
+    EXPECT_TRUE(strstr(slurp("cm"), "/bin/cat") != NULL);
+    EXPECT_TRUE(strstr(slurp("cm"), "[stack]") != NULL);
     EXPECT_TRUE(strstr(slurp("p1"), "maps") != NULL);
+    EXPECT_TRUE(strstr(slurp("p1"), "status") != NULL);
+    EXPECT_TRUE(strstr(slurp("p1"), "-r--r--r--") != NULL); /* ls -l's mode column */
     EXPECT_TRUE(strstr(slurp("ps"), "fstools_test") != NULL);
     EXPECT_TRUE(strstr(slurp("df"), "tmpfs") != NULL);
     EXPECT_TRUE(strstr(slurp("st"), "Size: 12") != NULL);
     EXPECT_EQ(0, sh("kvsnap 2 > kv"));
-    EXPECT_TRUE(strstr(slurp("kv"), "kvsnap: ok") != NULL);
+    if (!EXPECT_TRUE(strstr(slurp("kv"), "kvsnap: ok") != NULL))
+        printf("# kvsnap's output:\n%s", out);
     EXPECT_EQ(0, unlink("/tmp/snapshot"));
     chdir("/");
     char cmd[100];

@@ -1,5 +1,7 @@
-# gdbcheck.py - the scripted GDB session behind `make gdbcheck` (and make test):
-# it follows docs/gdb-tour.md against a live cowos running /bin/cowdemo.
+# gdbcheck.py - the scripted GDB sessions behind `make gdbcheck` (and make test):
+# they follow docs/gdb-tour.md against a live cowos, one boot per part:
+# GDBCHECK_PART=cowdemo (sections 1-7, /bin/cowdemo) or shared (section 8,
+# /bin/sharefork: a MAP_SHARED and a MAP_PRIVATE page across one fork).
 #
 # Owns the checks and their "ok N gdb_..." lines; tools/gdbcheck.sh starts
 # QEMU, runs GDB with this file and turns a crash or timeout into a failure.
@@ -7,7 +9,9 @@
 # so a tour whose commands stop working fails make test instead of rotting.
 # Settings come from the environment: GDBCHECK_PORT, GDBCHECK_FIRST (number
 # of the first check), GDBCHECK_TOUR (the tour), GDBCHECK_SERIAL (QEMU's
-# serial log). Every command and its output go to stdout: the transcript.
+# serial log), GDBCHECK_PART, GDBCHECK_RAN (a file where each part adds the
+# commands it ran; the shared part, the last, checks the tour against them
+# all). Every command and its output go to stdout: the transcript.
 
 import os
 import re
@@ -18,6 +22,8 @@ import cowos_kmem as km
 
 PORT = os.environ.get("GDBCHECK_PORT", "1234")
 FIRST = int(os.environ.get("GDBCHECK_FIRST", "1"))
+PART = os.environ.get("GDBCHECK_PART", "cowdemo")
+RAN = os.environ.get("GDBCHECK_RAN", "")
 # Where (gdb) commands are shown to students: the tour, and README's section.
 TOUR = os.environ.get("GDBCHECK_TOUR", "docs/gdb-tour.md")
 README = os.environ.get("GDBCHECK_README", "README.md")
@@ -97,8 +103,12 @@ class Session:
 
 
 def stopped_in(s, output, function):
-    """After a continue: are we in function?"""
+    """After a continue: are we in function? (A breakpoint on a function's
+    first line may land in code inlined there, clang's proc_current in
+    sys_fork: then the function is the frame the inlined ones sit in.)"""
     frame = gdb.selected_frame()
+    while frame.name() != function and frame.type() == gdb.INLINE_FRAME and frame.older():
+        frame = frame.older()
     s.expect(frame.name() == function,
              "expected to stop in %s, stopped in %s at 0x%x" % (function, frame.name(), frame.pc()))
 
@@ -235,6 +245,7 @@ def fork_shares_pages(s):
 
 
 def cow_fault_copy(s):
+    s.expect("va" in state, "the previous check did not get as far as assigned's address")
     s.run("delete")
     s.run("break cow_fault if va == (unsigned long)&assigned")
     stopped_in(s, s.run("continue"), "cow_fault")
@@ -287,16 +298,106 @@ def cow_fault_reuse(s):
     s.expect(re.search(r"reuses\s+%d\b" % after["reuses"], out), "cow-stats printed other numbers")
 
 
-def cowdemo_unperturbed(s):
+def demo_unperturbed(s, program):
+    """With the breakpoints gone, program (pid 1) ends and says its counts held."""
     s.run("delete")
     try:
         s.run("continue")
     except CheckFailed:
-        pass  # QEMU exits when cowdemo (pid 1) ends, closing the connection
+        pass  # QEMU exits when pid 1 ends, closing the connection
     serial = os.environ.get("GDBCHECK_SERIAL", "")
     text = open(serial, errors="replace").read() if serial and os.path.exists(serial) else ""
-    s.expect("cowdemo: every count as expected" in text,
-             "cowdemo did not report 'every count as expected' on the serial console (%s)" % serial)
+    s.expect("%s: every count as expected" % program in text,
+             "%s did not report 'every count as expected' on the serial console (%s)"
+             % (program, serial))
+
+
+def cowdemo_unperturbed(s):
+    demo_unperturbed(s, "cowdemo")
+
+
+# ---- section 8: /bin/sharefork, MAP_SHARED against MAP_PRIVATE ---------------
+
+def shared_to_kmain(s):
+    """What `make gdb` does: connect, hardware breakpoint on kmain, continue."""
+    s.run("target remote localhost:%s" % PORT)
+    s.run("hbreak kmain")
+    stopped_in(s, s.run("continue"), "kmain")
+    s.run("delete")
+
+
+def walk_in(s, expr, pid):
+    """ptwalk EXPR pid PID: (flags, frame, refcount)."""
+    return parse_ptwalk(s.run("ptwalk %s pid %d" % (expr, pid)))
+
+
+def shared_fork_same_frame(s):
+    out = s.run("user-symbols sharefork")
+    s.expect("main at" in out, "user-symbols found no main in sharefork")
+    s.run("break vma_fork")
+    stopped_in(s, s.run("continue"), "vma_fork")
+    s.expect(current_pid() == 1, "vma_fork should run for pid 1's fork")
+    flags, frame, refs = parse_ptwalk(s.run("ptwalk shared_page"))
+    s.expect("W" in flags and "COW" not in flags and refs == 2,
+             "before the fork: the shared page should be W, not COW, refcount 2 (the parent's "
+             "table and the memory object), got %s, %d" % (sorted(flags), refs))
+    s.run("finish")
+    out = s.run("vmmap 2")
+    s.expect(re.search(r"^[0-9a-f]+-[0-9a-f]+ rw-s .*shm refs", out, re.M),
+             "vmmap 2: the child should have the shared area (rw-s, a shm object)")
+    s.expect(re.search(r"^[0-9a-f]+-[0-9a-f]+ rw-p .*anon", out, re.M),
+             "vmmap 2: the child should have the private anonymous area (rw-p)")
+    shared = {}
+    for pid in (1, 2):
+        shared[pid] = walk_in(s, "shared_page", pid)
+        flags, f, refs = shared[pid]
+        s.expect("W" in flags and "COW" not in flags and refs == 3,
+                 "after the fork: pid %d's shared page should be W, not COW, refcount 3 (two "
+                 "tables and the object), got %s, %d" % (pid, sorted(flags), refs))
+    s.expect(shared[1][1] == shared[2][1] == frame,
+             "the shared page should be the same frame in both processes as before the fork")
+    out = s.run("pframe $pt_frame")
+    s.expect(re.search(r"refcount 3\b", out) and "mapped by pid 1 (sharefork)" in out and
+             "mapped by pid 2 " in out and re.search(r"refcount 3 but 2 mappings", out),
+             "pframe: the shared frame should have refcount 3, mapped by pids 1 and 2, one "
+             "reference outside page tables")
+    private = {}
+    for pid in (1, 2):
+        private[pid] = walk_in(s, "private_page", pid)
+        flags, f, refs = private[pid]
+        s.expect("COW" in flags and "W" not in flags and refs == 2,
+                 "after the fork: pid %d's private page should be COW, not W, refcount 2, "
+                 "got %s, %d" % (pid, sorted(flags), refs))
+    s.expect(private[1][1] == private[2][1], "the private page should be one frame in both")
+    state["shared_frame"] = frame
+    state["private_frame"] = private[1][1]
+
+
+def shared_child_write(s):
+    s.expect("shared_frame" in state and "private_frame" in state,
+             "the previous check did not get as far as both pages' frames")
+    s.run("delete")
+    s.run("break cow_fault if va == (unsigned long)private_page")
+    stopped_in(s, s.run("continue"), "cow_fault")
+    s.expect(current_pid() == 2, "the first write to the private page should be the child's")
+    out = s.run("p *shared_page")
+    s.expect(out.strip().endswith("= 2"),
+             "the child's write to the shared page (before the private one) should be there "
+             "without a fault: *shared_page == 2")
+    flags, frame, refs = parse_ptwalk(s.run("ptwalk shared_page"))
+    s.expect(frame == state["shared_frame"] and "W" in flags and refs == 3,
+             "the child's shared page after its write: the same frame, W, refcount 3")
+    s.run("finish")
+    flags, frame, refs = parse_ptwalk(s.run("ptwalk private_page"))
+    s.expect(frame != state["private_frame"] and "W" in flags and "COW" not in flags and
+             refs == 1, "after the COW fault: the child's private page is a new frame, W, refs 1")
+    flags, frame, refs = walk_in(s, "private_page", 1)
+    s.expect(frame == state["private_frame"] and "COW" in flags and refs == 1,
+             "the parent keeps the old private frame, still COW, now refcount 1")
+
+
+def sharefork_unperturbed(s):
+    demo_unperturbed(s, "sharefork")
 
 
 def shown_commands(path, section=None):
@@ -317,6 +418,9 @@ def shown_commands(path, section=None):
 
 
 def tour_commands_run(s):
+    ran = set(s.ran)
+    if RAN and os.path.exists(RAN):
+        ran |= set(l for l in open(RAN).read().splitlines() if l)
     try:
         shown = shown_commands(TOUR)
         in_readme = shown_commands(README, README_SECTION)
@@ -325,26 +429,38 @@ def tour_commands_run(s):
     s.expect(shown, "%s shows no (gdb) commands" % TOUR)
     s.expect(in_readme, "README.md's %s shows no (gdb) commands" % README_SECTION)
     for where, cmds in ((TOUR, shown), ("README.md", in_readme)):
-        missing = sorted(set(c for c in cmds if c not in s.ran))
+        missing = sorted(set(c for c in cmds if c not in ran))
         s.expect(not missing, "%s shows %d command(s) this check never ran: %s%s" % (
             where, len(missing), "; ".join(missing[:6]), "; ..." if len(missing) > 6 else ""))
 
 
-def main():
-    s = Session()
-    gdb.execute("set confirm off")
-    gdb.execute("set pagination off")
-    steps = [
+PARTS = {
+    "cowdemo": [
         ("gdb_boot32_to_kmain", boot32_to_kmain),
         ("gdb_user_main_to_syscall", user_main_to_syscall),
         ("gdb_fork_shares_pages", fork_shares_pages),
         ("gdb_cow_fault_copy", cow_fault_copy),
         ("gdb_cow_fault_reuse", cow_fault_reuse),
         ("gdb_cowdemo_unperturbed", cowdemo_unperturbed),
+    ],
+    "shared": [
+        ("gdb_shared_to_kmain", shared_to_kmain),
+        ("gdb_shared_fork_same_frame", shared_fork_same_frame),
+        ("gdb_shared_child_write", shared_child_write),
+        ("gdb_sharefork_unperturbed", sharefork_unperturbed),
         ("gdb_tour_commands_run", tour_commands_run),
-    ]
+    ],
+}
+# The checks after which the target is gone on purpose (pid 1 ended).
+ENDINGS = (cowdemo_unperturbed, sharefork_unperturbed)
+
+
+def main():
+    s = Session()
+    gdb.execute("set confirm off")
+    gdb.execute("set pagination off")
     connected = True
-    for name, body in steps:
+    for name, body in PARTS[PART]:
         if not connected and body is not tour_commands_run:
             print("# skipped: an earlier check lost the target")
             print("not ok %d %s" % (s.number, name))
@@ -356,8 +472,11 @@ def main():
             connected = gdb.selected_inferior().pid != 0
         except gdb.error:
             connected = False
-        if body is cowdemo_unperturbed:
+        if body in ENDINGS:
             connected = True  # nothing later needs the target
+    if RAN:
+        with open(RAN, "a") as f:
+            f.write("".join(c + "\n" for c in sorted(s.ran)))
     print("gdbcheck: %d passed, %d failed" % (s.passed, s.failed))
 
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 # tour_sync.py - refresh the GDB output shown in docs/gdb-tour.md from the
-# transcript of a `make gdbcheck` run (build/gdbcheck.log).
+# transcripts of a `make gdbcheck` run (build/gdbcheck.log, then
+# build/gdbcheck-shared.log: one per session, read as one in that order).
 #
 # Owns only the fenced ``` blocks of the tour that hold (gdb) commands: each
 # is replaced by the same commands and the output they gave in the
 # transcript, taken in order. Prose is left alone: the numbers it quotes
 # (frames, counts) and OLD_FRAME/NEW_FRAME in docs/figures/figures.py must
 # be checked by hand afterwards. Plain Python, run outside GDB:
-#     python3 tools/gdb/tour_sync.py build/gdbcheck.log docs/gdb-tour.md
+#     python3 tools/gdb/tour_sync.py build/gdbcheck.log build/gdbcheck-shared.log \
+#         docs/gdb-tour.md
 
 import re
 import sys
@@ -32,10 +34,13 @@ def transcript_steps(lines):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: tour_sync.py TRANSCRIPT TOUR")
-    steps = transcript_steps(open(sys.argv[1]).read().splitlines())
-    doc = open(sys.argv[2]).read().splitlines()
+    if len(sys.argv) < 3:
+        sys.exit("usage: tour_sync.py TRANSCRIPT... TOUR")
+    steps = []
+    for path in sys.argv[1:-1]:  # a session's opening chatter belongs to no command
+        steps += transcript_steps(open(path).read().splitlines())
+    tour = sys.argv[-1]
+    doc = open(tour).read().splitlines()
     out, i, cursor, changed = [], 0, 0, 0
     while i < len(doc):
         if doc[i].startswith("```"):
@@ -62,8 +67,8 @@ def main():
         else:
             out.append(doc[i])
             i += 1
-    open(sys.argv[2], "w").write("\n".join(out) + "\n")
-    print("tour_sync: %d block(s) updated in %s" % (changed, sys.argv[2]))
+    open(tour, "w").write("\n".join(out) + "\n")
+    print("tour_sync: %d block(s) updated in %s" % (changed, tour))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /*
  * bigdata.c - a program with a 16 MiB initialised array, for the lazyexec
- * demo: its file is 16 MiB bigger than /bin/true, yet exec maps the array
- * from the page cache and reads none of it until it is touched.
+ * demo and make bench: its file is 16 MiB bigger than /bin/true, yet exec
+ * maps the array from the page cache and reads none of it until it is
+ * touched. data1m.c and data4m.c are this file with BIGDATA_MIB 1 and 4.
  *   bigdata [idle]   touch nothing of the array; exit 0 (idle: the same code
  *                    path as touch but for the loop, to compare the two)
  *   bigdata touch    read one byte of every page of it; exit 0 if all are right
@@ -11,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BIG_BYTES (16UL << 20)
+#ifndef BIGDATA_MIB
+#define BIGDATA_MIB 16
+#endif
+#define BIG_BYTES ((unsigned long)BIGDATA_MIB << 20)
 #define BIG_WORDS (BIG_BYTES / sizeof(unsigned long))
 
 /* Initialised (not bss: the bytes are in the file) and not const (in the

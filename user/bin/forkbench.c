@@ -2,10 +2,13 @@
  * forkbench.c - what fork costs, in cycles, frames and page tables, for a
  * process with 1, 4, 16, 64... MiB resident, and what starting /bin/true
  * costs it three ways (fork+exec, vfork+exec, posix_spawn; each + waitpid).
+ * Then what exec costs against the size of the program started: /bin/true
+ * and programs with 1, 4 and 16 MiB of initialised data (data1m, data4m,
+ * bigdata), left untouched and then read whole.
  * Plain POSIX C plus rdtsc, so the same file builds for cowos and for Linux;
  * the kernel counters it reads (memstat, vmmap) exist only on cowos
- * (#ifdef __cowos__), "n/a" elsewhere. One "FB,..." CSV line per size for
- * tools/bench.sh; see README, Benchmarks.
+ * (#ifdef __cowos__), "n/a" elsewhere. One "FB,..." CSV line per size and
+ * one "FE,..." line per program for tools/bench.sh; see README, Benchmarks.
  */
 #include <errno.h>
 #include <spawn.h>
@@ -34,6 +37,19 @@ static const char csv_header[] =
 static char true_path[] = "/bin/true";
 static char *true_argv[] = {true_path, NULL};
 static char *no_env[] = {NULL};
+
+/* The CSV columns of the FE lines: exec against the size of the program. */
+static const char exec_header[] =
+    "system,mode,data_mib,data_pages,exec_wait_cycles,spawn_wait_cycles,"
+    "touch_exec_wait_cycles,exec_pages_read,touch_pages_read";
+
+/* The programs of the FE lines, in -x's directory (default /bin): the same
+ * code with 1, 4 and 16 MiB of initialised data (argument "touch": read one
+ * byte of every page of it), and true for none. */
+static const struct {
+    long mib;
+    const char *name;
+} exec_programs[] = {{0, "true"}, {1, "data1m"}, {4, "data4m"}, {16, "bigdata"}};
 
 /* The time-stamp counter. Under QEMU's -icount it counts guest instructions. */
 static inline unsigned long rdtsc(void)
@@ -79,6 +95,7 @@ struct counters {
     unsigned long frames_free, forks, pages_copied, pt_pages;
     unsigned long faults, copies, fault_cycles, copy_cycles;
     unsigned long tables_shared, tables_copied;
+    unsigned long pagecache_fills; /* pages read from a file into the page cache */
 };
 
 #ifdef __cowos__
@@ -98,6 +115,7 @@ static void read_counters(struct counters *c)
     c->copy_cycles = m.cow_copy_cycles;
     c->tables_shared = m.fork_tables_shared;
     c->tables_copied = m.tables_copied;
+    c->pagecache_fills = m.pagecache_fills;
 }
 
 static const char *mode_name(void)
@@ -343,17 +361,17 @@ static void one_write(struct result *r, volatile char *region, long pages)
 }
 
 /*
- * Starting /bin/true and waiting for it, three ways; the median of reps.
+ * Starting argv[0] and waiting for it, three ways; the median of reps.
  * how: 'f' fork + execv, 'v' vfork + execv, 's' posix_spawn.
  */
-static unsigned long time_start(int how, int reps)
+static unsigned long time_start(int how, char *argv[], int reps)
 {
     unsigned long t[MAX_REPS];
     for (int i = 0; i < reps; i++) {
         pid_t pid;
         unsigned long t0 = rdtsc();
         if (how == 's') {
-            int err = posix_spawn(&pid, true_path, NULL, NULL, true_argv, no_env);
+            int err = posix_spawn(&pid, argv[0], NULL, NULL, argv, no_env);
             if (err) {
                 errno = err;
                 die("posix_spawn");
@@ -361,7 +379,7 @@ static unsigned long time_start(int how, int reps)
         } else {
             pid = how == 'v' ? vfork() : fork();
             if (pid == 0) {
-                execv(true_path, true_argv);
+                execv(argv[0], argv);
                 _exit(127);
             }
             if (pid < 0)
@@ -420,9 +438,9 @@ static int bench_size(long mib, int reps, int wreps)
     time_fork_wait(&r, reps);
     time_writes(&r, region, pages, wreps);
     one_write(&r, region, pages);
-    r.fork_exec_cycles = time_start('f', reps);
-    r.vfork_exec_cycles = time_start('v', reps);
-    r.spawn_cycles = time_start('s', reps);
+    r.fork_exec_cycles = time_start('f', true_argv, reps);
+    r.vfork_exec_cycles = time_start('v', true_argv, reps);
+    r.spawn_cycles = time_start('s', true_argv, reps);
     free(region);
 
     printf("FB,%s,%s,%ld,%ld,%lu,%lu,%.1f", HAVE_COUNTERS ? "cowos" : "linux", mode_name(), mib,
@@ -441,10 +459,55 @@ static int bench_size(long mib, int reps, int wreps)
     return 1;
 }
 
+/* Pages read into the page cache while argv runs once (fork+exec+waitpid). */
+static long pages_read(char *argv[])
+{
+    struct counters c0, c1;
+    read_counters(&c0);
+    read_counters(&c0);
+    time_start('f', argv, 1);
+    read_counters(&c1);
+    return HAVE_COUNTERS ? (long)(c1.pagecache_fills - c0.pagecache_fills) : -1;
+}
+
+/*
+ * Exec against program size: each program of exec_programs started and
+ * waited for, left untouched (fork+exec and posix_spawn) and with all its
+ * data read (fork+exec, argument "touch"); medians of reps, and the pages
+ * each way read from its file. One FE line per program found in dir.
+ */
+static void bench_exec(const char *dir, int reps)
+{
+    printf("forkbench: exec against program size: programs in %s, median of %d\n", dir, reps);
+    printf("FE-HEADER,%s\n", exec_header);
+    for (size_t k = 0; k < sizeof(exec_programs) / sizeof(exec_programs[0]); k++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", dir, exec_programs[k].name);
+        if (access(path, X_OK) != 0) {
+            printf("forkbench: %s skipped: %s\n", path, strerror(errno));
+            continue;
+        }
+        char touch_arg[] = "touch";
+        char *idle[] = {path, NULL};
+        char *touch[] = {path, touch_arg, NULL};
+        unsigned long exec_cycles = time_start('f', idle, reps);
+        unsigned long spawn_cycles = time_start('s', idle, reps);
+        unsigned long touch_cycles = time_start('f', touch, reps);
+        long read_idle = pages_read(idle), read_touch = pages_read(touch);
+        printf("FE,%s,%s,%ld,%ld,%lu,%lu,%lu", HAVE_COUNTERS ? "cowos" : "linux", mode_name(),
+               exec_programs[k].mib, exec_programs[k].mib * PAGES_PER_MIB, exec_cycles,
+               spawn_cycles, touch_cycles);
+        put_count(read_idle);
+        put_count(read_touch);
+        printf("\n");
+        fflush(stdout);
+    }
+}
+
 static _Noreturn void usage(void)
 {
-    fprintf(stderr, "usage: forkbench [-r REPS] [-w WRITE_REPS] MIB...   (REPS 1-%d; "
-                    "default: -r 3 -w 1 1 4 16 64)\n",
+    fprintf(stderr, "usage: forkbench [-r REPS] [-w WRITE_REPS] [-x DIR] MIB...   (REPS 1-%d; "
+                    "default: -r 3 -w 1 -x /bin 1 4 16 64; -x -: no exec measurements)\n",
             MAX_REPS);
     exit(2);
 }
@@ -461,11 +524,14 @@ static long number(const char *s, long lo, long hi)
 int main(int argc, char **argv)
 {
     int reps = 3, wreps = 1, i = 1;
+    const char *exec_dir = "/bin";
     for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         if (strcmp(argv[i], "-r") == 0)
             reps = (int)number(argv[i + 1], 1, MAX_REPS);
         else if (strcmp(argv[i], "-w") == 0)
             wreps = (int)number(argv[i + 1], 1, MAX_REPS);
+        else if (strcmp(argv[i], "-x") == 0)
+            exec_dir = argv[i + 1];
         else
             usage();
     }
@@ -481,6 +547,8 @@ int main(int argc, char **argv)
     printf("FB-HEADER,%s\n", csv_header);
     for (int k = 0; k < nsizes; k++)
         bench_size(number(sizes[k], 1, 1 << 20), reps, wreps);
+    if (strcmp(exec_dir, "-") != 0)
+        bench_exec(exec_dir, reps);
     printf("forkbench: done\n");
     return 0;
 }

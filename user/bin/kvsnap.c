@@ -46,15 +46,35 @@ static unsigned long next_rand(void)
     return rng;
 }
 
-/* Table pages still shared copy-on-write with the child (vmareas). */
-static long table_cow_pages(unsigned long start)
+/*
+ * Table pages that are no longer the child's frames: the pages copied since
+ * the fork, whatever the fork mode (a page in a table fork=cow still shares
+ * whole is marked neither COW nor counted as shared, so the frames are
+ * compared). -1 if the page lists cannot be read.
+ */
+static long table_pages_copied(unsigned long start, size_t npages, pid_t child)
 {
-    struct cowos_vmarea a[64];
-    long n = cowos_vmareas(0, a, 64);
-    for (long i = 0; i < n && i < 64; i++)
-        if (a[i].start <= start && start < a[i].end)
-            return (long)a[i].cow;
-    return -1;
+    long n_self = 0, n_child = 0, copied = 0;
+    struct cowos_vmentry *self = cowos_vmmap_all(0, &n_self);
+    struct cowos_vmentry *kid = cowos_vmmap_all(child, &n_child);
+    if (!self || !kid) {
+        free(self);
+        free(kid);
+        return -1;
+    }
+    unsigned long end = start + npages * PAGE;
+    long j = 0;
+    for (long i = 0; i < n_self; i++) {
+        if (self[i].va < start || self[i].va >= end)
+            continue;
+        while (j < n_child && kid[j].va < self[i].va)
+            j++;
+        if (j >= n_child || kid[j].va != self[i].va || kid[j].frame != self[i].frame)
+            copied++;
+    }
+    free(self);
+    free(kid);
+    return copied;
 }
 
 static int save(const struct rec *table, size_t bytes)
@@ -134,14 +154,14 @@ int main(int argc, char **argv)
             updates++;
         }
     }
-    long cow_left = table_cow_pages((unsigned long)table);
     cowos_memstat(&m1);
+    long cow_copied = table_pages_copied((unsigned long)table, npages, pid);
     write(go[1], "x", 1);
     int status = 0;
     waitpid(pid, &status, 0);
     int copy_mode = m1.fork_mode_copy != 0;
     long copied = copy_mode ? (long)(m1.fork_pages_copied - m0.fork_pages_copied)
-                            : (long)npages - cow_left;
+                            : cow_copied;
     printf("kvsnap: the parent made %ld updates during the save, changing %ld of %zu pages\n",
            updates, pages_changed, npages);
     if (copy_mode)

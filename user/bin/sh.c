@@ -376,6 +376,7 @@ struct job {
     int status[MAX_STAGES];  /* the last wait status of each */
     int n, running;          /* programs, and how many have not ended */
     int stopped;             /* stopped as a whole (Ctrl-Z, SIGSTOP) */
+    int stopsig;             /* the signal that stopped it last: $? is 128 + it */
     char cmd[80];
 };
 
@@ -418,6 +419,7 @@ static struct job *note_status(pid_t pid, int status)
                 struct job *jb = &jobs[j];
                 if (WIFSTOPPED(status)) {
                     jb->stopped = 1;
+                    jb->stopsig = WSTOPSIG(status);
                 } else if (WIFCONTINUED(status)) {
                     jb->stopped = 0;
                 } else {
@@ -458,7 +460,7 @@ static int wait_foreground(struct job *jb)
     int last = jb->status[jb->n - 1];
     if (jb->stopped) {
         fprintf(stderr, "\n[%d]+  Stopped                 %s\n", jb->id, jb->cmd);
-        return 128 + SIGTSTP;
+        return 128 + jb->stopsig; /* as bash: 148 for Ctrl-Z, 147 for SIGSTOP */
     }
     jb->id = 0; /* done: the slot is free */
     return status_value(last, 0);

@@ -715,7 +715,7 @@ static void do_fsop(void)
     struct ptr a = pick_path(), b;
     long r = 0;
     int nr;
-    switch (below(12)) {
+    switch (below(15)) {
     case 0: nr = SYS_mkdir; r = sys(nr, (long)a.addr, 0755, 0); break;
     case 1: nr = SYS_rmdir; r = sys(nr, (long)a.addr, 0, 0); break;
     case 2: nr = SYS_unlink; r = sys(nr, (long)a.addr, 0, 0); break;
@@ -749,6 +749,10 @@ static void do_fsop(void)
         r = sys(nr, (long)a.addr, (long)d.addr, (long)len);
         if (r > 0 && (d.cls == P_RO || d.cls == P_BAD))
             bug(r, "readlink wrote into memory the program cannot write");
+        if (len == 0) { /* a size of 0 is EINVAL before the path is read, as Linux */
+            expect(r, -EINVAL, "readlink with size 0");
+            return;
+        }
         break;
     }
     case 9: /* a bad mode is EINVAL before the path is looked at */
@@ -764,6 +768,54 @@ static void do_fsop(void)
         if (r > 0 && (d.cls == P_RO || d.cls == P_BAD))
             bug(r, "pread/getdents64 wrote into memory the program cannot write");
         return;
+    }
+    case 11: /* any mode bits: one user with root's powers, so cleaning up still works */
+        nr = chance(50) ? SYS_fchmodat : SYS_fchmod;
+        if (nr == SYS_fchmod) {
+            long fd = pick_fd();
+            r = sys(nr, fd, (long)below(010000), 0);
+            if (!slot(fd))
+                expect(r, -EBADF, "fchmod on a descriptor that is not open");
+            return;
+        }
+        r = sys(nr, COWOS_AT_FDCWD, (long)a.addr, (long)below(010000));
+        break;
+    case 12: { /* times from anywhere: a bad pointer is EFAULT, a bad tv_nsec EINVAL */
+        struct ptr t = chance(20) ? (struct ptr){0, P_OK} : pick_dest(32);
+        nr = SYS_utimensat;
+        r = raw(nr, COWOS_AT_FDCWD, (long)a.addr, (long)t.addr,
+                chance(50) ? 0 : COWOS_AT_SYMLINK_NOFOLLOW, 0, 0, 0);
+        if (r == 0 && t.cls == P_BAD && t.addr != 0) /* NULL means now */
+            bug(r, "utimensat read times from memory the program cannot read");
+        if (a.cls == P_BAD && r != -EFAULT && r != -EINVAL) /* a bad tv_nsec comes first */
+            bug(r, "utimensat: expected -EFAULT or -EINVAL for a path not in user memory");
+        return;
+    }
+    case 13: { /* the *at calls, from the working directory or a descriptor */
+        /* Calls that make or remove names start only in scratch (a descriptor
+         * of ours may name /bin or /tmp); any descriptor for the others. */
+        int op = (int)below(5);
+        long own = op <= 2 && chance(50) ? sys(SYS_open, (long)".", O_RDONLY | O_DIRECTORY, 0) : -1;
+        long dirfd = own >= 0 ? own : op <= 2 || chance(50) ? COWOS_AT_FDCWD : pick_fd();
+        struct ptr d = pick_dest(144);
+        switch (op) {
+        case 0: nr = SYS_openat;
+            r = raw(nr, dirfd, (long)a.addr, chance(50) ? O_RDONLY : O_CREAT | O_WRONLY, 0644, 0, 0, 0);
+            if (r >= 0)
+                raw(SYS_close, r, 0, 0, 0, 0, 0, 0); /* not tracked: close it at once */
+            break;
+        case 1: nr = SYS_mkdirat; r = sys(nr, dirfd, (long)a.addr, 0755); break;
+        case 2: nr = SYS_unlinkat; r = sys(nr, dirfd, (long)a.addr, chance(50) ? COWOS_AT_REMOVEDIR : 0); break;
+        case 3: nr = SYS_newfstatat;
+            r = raw(nr, dirfd, (long)a.addr, (long)d.addr, chance(50) ? COWOS_AT_SYMLINK_NOFOLLOW : 0, 0, 0, 0);
+            if (r == 0 && (d.cls == P_RO || d.cls == P_BAD))
+                bug(r, "fstatat wrote into memory the program cannot write");
+            break;
+        default: nr = SYS_faccessat; r = sys(nr, dirfd, (long)a.addr, (long)below(8)); break;
+        }
+        if (own >= 0)
+            raw(SYS_close, own, 0, 0, 0, 0, 0, 0);
+        break;
     }
     default: {
         long fd = pick_fd();

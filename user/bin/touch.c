@@ -1,10 +1,14 @@
 /*
- * touch - make each FILE exist (created empty if missing): touch FILE...
+ * touch - make each FILE exist (created empty if missing) and set its access
+ * and modification times to now: touch FILE... A file that cannot be opened
+ * for writing (a directory, a running program) still gets its times, as
+ * GNU touch.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -16,14 +20,15 @@ int main(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         int fd = open(argv[i], O_WRONLY | O_CREAT, 0666);
-        if (fd < 0 && errno == EISDIR)
-            continue; /* a directory exists: fine */
-        if (fd < 0) {
-            fprintf(stderr, "touch: cannot touch '%s': %s\n", argv[i], strerror(errno));
+        int open_err = errno;
+        int r = fd >= 0 ? futimens(fd, NULL) : utimensat(AT_FDCWD, argv[i], NULL, 0);
+        if (r < 0) {
+            fprintf(stderr, "touch: cannot touch '%s': %s\n", argv[i],
+                    strerror(fd < 0 ? open_err : errno));
             status = 1;
-        } else {
-            close(fd);
         }
+        if (fd >= 0)
+            close(fd);
     }
     return status;
 }

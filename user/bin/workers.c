@@ -53,14 +53,20 @@ static unsigned long slice_sum(long first, long end)
 }
 
 /* Sum slice w of n, report it, then stay alive until the parent closes
- * the release pipe, so that every worker is alive when the parent counts. */
-static _Noreturn void worker(int w, int n, int result_fd, int release_fd)
+ * the release pipe, so that every worker is alive when the parent counts.
+ * Nobody sums before every worker is forked and the parent has done its
+ * own first writes (the go pipe): the counters are machine-wide, and a
+ * write elsewhere must not land inside a worker's measurement. */
+static _Noreturn void worker(int w, int n, int result_fd, int release_fd, int go_fd)
 {
     struct cowos_memstat a, b;
     struct result r;
     memset(&r, 0, sizeof(r));
     counters(&a); /* first writes to these after fork: get them done */
     counters(&b);
+    char c;
+    if (read(go_fd, &c, 1) != 1)
+        _exit(2);
 
     counters(&a);
     r.sum = slice_sum(TABLE_ENTRIES * w / n, TABLE_ENTRIES * (w + 1) / n);
@@ -72,7 +78,6 @@ static _Noreturn void worker(int w, int n, int result_fd, int release_fd)
     r.free_after = b.frames_free;
     if (write(result_fd, &r, sizeof(r)) != sizeof(r))
         _exit(2);
-    char c;
     while (read(release_fd, &c, 1) > 0) /* end of file: released */
         ;
     _exit(0);
@@ -103,8 +108,8 @@ int main(int argc, char **argv)
                n, n, TABLE_ENTRIES * 8 / 1024, m0.frames_free);
         return 2;
     }
-    int results[2], release[2];
-    if (pipe(results) < 0 || pipe(release) < 0) {
+    int results[2], release[2], go[2];
+    if (pipe(results) < 0 || pipe(release) < 0 || pipe(go) < 0) {
         perror("workers: pipe");
         return 2;
     }
@@ -125,7 +130,8 @@ int main(int argc, char **argv)
         pids[started] = fork();
         if (pids[started] == 0) {
             close(release[1]);
-            worker(started, n, results[1], release[0]);
+            close(go[1]);
+            worker(started, n, results[1], release[0], go[0]);
         }
         if (pids[started] < 0)
             break;
@@ -134,6 +140,13 @@ int main(int argc, char **argv)
     unsigned long total = 0, lowest = m0.frames_free;
     long faults = 0, frames = 0;
     int reported = 0;
+    /* Our own first writes after the forks (these variables, the result
+     * buffer, the stack), then let every worker sum at once. */
+    memset(&r, 0, sizeof(r));
+    counters(&peak);
+    for (int i = 0; i < started; i++)
+        if (write(go[1], "g", 1) != 1)
+            break; /* (the go pipe stays open until the end: its frames are counted in m0) */
     if (started == n) {
         for (; reported < n; reported++) {
             if (read(results[0], &r, sizeof(r)) != sizeof(r))
@@ -163,6 +176,8 @@ int main(int argc, char **argv)
         return 2;
     }
     counters(&m1);
+    close(go[0]);
+    close(go[1]);
 
     long used = (long)m0.frames_free - (long)lowest;
     printf("\nThe workers' sums add up to %lu; the parent's own sum is %lu: %s.\n", total, own,

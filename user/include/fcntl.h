@@ -41,6 +41,14 @@
 /* Open (with O_CREAT: create, mode & ~umask) a file of the file system;
  * returns the lowest free descriptor or -1 with errno as Linux. */
 int open(const char *path, int flags, ...);
+/* The *at calls: a relative path starts at directory dirfd (AT_FDCWD: the
+ * working directory). */
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_EACCESS 0x200
+#define AT_EMPTY_PATH 0x1000
+int openat(int dirfd, const char *path, int flags, ...);
 /* open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
 int creat(const char *path, mode_t mode);
 

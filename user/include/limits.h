@@ -3,7 +3,8 @@
  * few system limits. PATH_MAX, NAME_MAX, OPEN_MAX and CHILD_MAX are cowos's
  * own: the kernel copies at most 256 bytes of a path, a directory entry name
  * is 55 bytes, a process has 16 descriptors and the process table 64 slots
- * (sysconf(_SC_OPEN_MAX) and sysconf(_SC_CHILD_MAX) say the same).
+ * (sysconf(_SC_OPEN_MAX), sysconf(_SC_CHILD_MAX) and getrlimit's RLIMIT_NOFILE
+ * and RLIMIT_NPROC say the same, until a process lowers its limits).
  */
 #ifndef _COWOS_LIMITS_H
 #define _COWOS_LIMITS_H

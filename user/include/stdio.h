@@ -100,6 +100,7 @@ int fileno(FILE *f); /* the descriptor under f */
 /* Rename a file (atomic; replaces newpath). remove: unlink, or rmdir for a
  * directory. 0 or -1 with errno. */
 int rename(const char *oldpath, const char *newpath);
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 int remove(const char *path);
 
 /* Print "s: <strerror(errno)>" (or just the message when s is NULL or

@@ -23,6 +23,10 @@
 #define SEEK_END 2
 #endif
 
+/* The POSIX edition the library's interfaces follow (POSIX.1-2008), as
+ * glibc says; where cowos leaves something out, the README says so. */
+#define _POSIX_VERSION 200809L
+
 /* sysconf() names, with Linux's values. */
 #define _SC_CHILD_MAX 1
 #define _SC_CLK_TCK 2
@@ -100,6 +104,11 @@ int fdatasync(int fd);
 /* Every process has root's powers: F_OK, R_OK and W_OK hold for any
  * existing file (but /proc is not writable), X_OK needs an x bit. */
 int access(const char *path, int mode);
+/* flags: 0 or AT_EACCESS (the same thing here: one user). */
+int faccessat(int dirfd, const char *path, int mode, int flags);
+/* flags: 0, or AT_REMOVEDIR (rmdir). */
+int unlinkat(int dirfd, const char *path, int flags);
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size);
 
 /*
  * Replace the program with the one at path (an initrd file such as

@@ -15,5 +15,7 @@ struct timeval {
 
 /* Store the time since boot in *tv; tz must be NULL. Returns 0. */
 int gettimeofday(struct timeval *tv, void *tz);
+/* Set a file's access and modification times (tv NULL: now); see utimensat. */
+int utimes(const char *path, const struct timeval tv[2]);
 
 #endif
