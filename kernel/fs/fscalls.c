@@ -35,6 +35,19 @@ static char *user_path(long upath, long *err)
     return buf;
 }
 
+/* Look up the user path upath (flags as vfs_lookup): 0 with *ino held (the
+ * caller puts it), or -errno. */
+static long user_lookup(long upath, int flags, struct inode **ino)
+{
+    long r = 0;
+    char *path = user_path(upath, &r);
+    if (!path)
+        return r;
+    r = vfs_lookup(proc_current(), path, flags, ino);
+    kfree(path);
+    return r;
+}
+
 /* Run fn on one user path. */
 static long with_path(long upath, int (*fn)(struct proc *, const char *))
 {
@@ -131,13 +144,8 @@ long sys_ftruncate(long fd, long len)
 
 long sys_truncate(long upath, long len)
 {
-    long r = 0;
-    char *path = user_path(upath, &r);
-    if (!path)
-        return r;
     struct inode *ino;
-    r = vfs_lookup(proc_current(), path, VFS_FOLLOW, &ino);
-    kfree(path);
+    long r = user_lookup(upath, VFS_FOLLOW, &ino);
     if (r < 0)
         return r;
     if (len < 0)
@@ -199,13 +207,8 @@ static long stat_out(struct inode *ino, long ubuf)
 
 static long stat_path(long upath, long ubuf, int flags)
 {
-    long r = 0;
-    char *path = user_path(upath, &r);
-    if (!path)
-        return r;
     struct inode *ino;
-    r = vfs_lookup(proc_current(), path, flags, &ino);
-    kfree(path);
+    long r = user_lookup(upath, flags, &ino);
     if (r < 0)
         return r;
     r = stat_out(ino, ubuf);
@@ -337,13 +340,8 @@ static long statfs_out(long ubuf)
 
 long sys_statfs(long upath, long ubuf)
 {
-    long r = 0;
-    char *path = user_path(upath, &r);
-    if (!path)
-        return r;
     struct inode *ino;
-    r = vfs_lookup(proc_current(), path, VFS_FOLLOW, &ino);
-    kfree(path);
+    long r = user_lookup(upath, VFS_FOLLOW, &ino);
     if (r < 0)
         return r;
     vfs_iput(ino);
