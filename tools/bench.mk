@@ -6,7 +6,10 @@
 # go to bench/ (git ignores it); tools/bench.sh does the work. Included by
 # the top-level Makefile.
 #
-#   make bench        the three kernel modes: tables, bench/results.csv and exec.csv, bench/fork-cycles.png
+#   make bench        the three kernel modes: tables, bench/results.csv and exec.csv, bench/fork-cycles.png;
+#                     then make bench-smp
+#   make bench-smp    several CPUs: workers and psum on 1 and 2 CPUs (wall time), fork latency
+#                     on 1 and 2 CPUs and one TLB shootdown's cost (-icount), bench/smp.txt
 #   make bench-host   the same program on this Linux, added to the tables and plot
 #
 # Variables: BENCH_SIZES (MiB resident, default 1 4 16 64 256 1024), MEM
@@ -33,13 +36,22 @@ ifneq ($(ICOUNT),)
 override QEMUFLAGS += -icount shift=0,sleep=off
 endif
 
-.PHONY: bench bench-host
+.PHONY: bench bench-host bench-smp
 bench: deps
 ifeq ($(ACCEL),kvm)
 	@echo "bench: -icount needs TCG; run make bench without ACCEL=kvm"; exit 1
 endif
 	@MAKE="$(MAKE)" BENCH_B="$(BENCH_B)" BENCH_QEMU="$(BENCH_QEMU)" \
 		BENCH_SIZES="$(BENCH_SIZES)" BENCH_TIMEOUT="$(BENCH_TIMEOUT)" sh tools/bench.sh guest
+	@$(MAKE) --no-print-directory bench-smp
+
+# Several CPUs: its own images (INIT differs), in a build directory of its own.
+bench-smp: deps
+ifeq ($(ACCEL),kvm)
+	@echo "bench-smp: -icount needs TCG; run make bench-smp without ACCEL=kvm"; exit 1
+endif
+	@MAKE="$(MAKE)" BENCH_SMP_B="$(B)-bench-smp" BENCH_TIMEOUT="$(BENCH_TIMEOUT)" \
+		QEMU_BASE="$(subst -m $(MEM) ,-m 512M ,$(QEMU_BASE))" sh tools/bench-smp.sh
 
 bench-host:
 	@BENCH_SIZES="$(BENCH_SIZES)" HOSTCC="$(HOSTCC)" sh tools/bench.sh host
