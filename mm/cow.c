@@ -23,6 +23,7 @@
 #include "mm/pte.h"
 #include "mm/uaccess.h"
 #include "mm/vma.h"
+#include "mm/tlb.h"
 #include "mm/vmm.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
@@ -106,12 +107,13 @@ int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
 }
 
 /* The cowtrace line, kept off the fault's fast path. */
-static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr_t now, uint32_t refs)
+static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr_t now, uint32_t refs,
+                                                  bool shootdown)
 {
     struct proc *p = proc_current();
-    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
+    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s%s)\n", p ? p->pid : 0,
            (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
-           refs == 1 ? "reused" : "copied");
+           refs == 1 ? "reused" : "copied", shootdown ? ", TLB shootdown" : "");
 }
 
 int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
@@ -155,12 +157,14 @@ int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
      * stats.copies++;
      * LAB-END cow */
     stats.faults++;
-    /* Drop the stale read-only entry. vs is the running space but for
-     * vma_populate's faults on a fresh one, where this flush is merely idle. */
-    (void)vs;
-    invlpg(page_round_down(va));
+    /* Drop the stale read-only entry, here and on every other CPU that runs
+     * a thread of vs (a shootdown: it may still read the old frame). vs is
+     * the running space but for vma_populate's faults on a fresh one, where
+     * this flush is merely idle. */
+    uint64_t shot = tlb_local_shootdowns();
+    vmm_invalidate(vs, page_round_down(va));
     if (trace)
-        trace_fault(va, old, now, refs);
+        trace_fault(va, old, now, refs, tlb_local_shootdowns() != shot);
     return 0;
 }
 

@@ -147,6 +147,15 @@ static void page_fault(struct trapframe *tf)
         cow_count_fault_cycles(rdtsc() - t0); /* for make bench */
         return;
     }
+    if (r == 1 && p->spurious_va != page_round_down(va)) {
+        /* The entry allows the access already: another CPU resolved the same
+         * fault first (a COW copy both saw), and this CPU's TLB held the old
+         * entry, which the fault itself dropped. Retry once; the same fault
+         * again is the endless kind (below) after all. */
+        p->spurious_va = page_round_down(va);
+        return;
+    }
+    p->spurious_va = 0;
     if (r != 0)
         fault_kill(err, va, r == 1 ? -EACCES : r);
 }

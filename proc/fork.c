@@ -27,6 +27,7 @@
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "proc/rlimit.h"
+#include "proc/sched.h"
 #include "proc/signal.h"
 
 static enum fork_mode mode = FORK_TABLES;
@@ -122,6 +123,7 @@ static void become_child_of(struct proc *child, struct proc *parent)
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     child->state = PROC_RUNNABLE;
+    sched_kick(child); /* an idle CPU may run it at once */
 }
 
 /* A fresh slot for a child of parent: NULL with -EAGAIN (RLIMIT_NPROC or

@@ -178,6 +178,7 @@ void proc_wakeup(const void *chan)
         if (table[i].state == PROC_SLEEPING && table[i].wait_chan == chan && chan) {
             table[i].state = PROC_RUNNABLE;
             table[i].wake_tick = 0;
+            sched_kick(&table[i]);
         }
 }
 

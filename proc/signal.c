@@ -110,6 +110,7 @@ static void wake(struct proc *p)
     if (p->state == PROC_SLEEPING) {
         p->state = PROC_RUNNABLE; /* its sleep loop looks at signal_pending() */
         p->wake_tick = 0;
+        sched_kick(p);
     }
 }
 
