@@ -608,6 +608,14 @@ long sys_kill(long lpid, long lsig)
         if (sig)
             signal_send(q, sig, SI_USER, self->pid);
     }
+    if (!found && pid > 0) { /* as Linux: another thread's id names its process too */
+        struct proc *t = proc_find_tid(pid);
+        if (t && t->state != PROC_ZOMBIE) {
+            found++;
+            if (sig)
+                signal_send(t, sig, SI_USER, self->pid);
+        }
+    }
     return found ? 0 : -ESRCH;
 }
 

@@ -315,7 +315,7 @@ static void gen_status(struct text *t, struct proc *p)
         nfd += proc_group(p)->files[fd] != NULL;
     put(t, "Name:\t%s\n", p->name);
     put(t, "State:\t%s\n", state_name(p->state));
-    put(t, "Tgid:\t%d\nPid:\t%d\n", p->pid, p->pid);
+    put(t, "Tgid:\t%d\nPid:\t%d\n", p->pid, p->tid);
     put(t, "PPid:\t%d\n", p->parent ? p->parent->pid : 0);
     put(t, "Sid:\t%d\nPgid:\t%d\n", p->sid, p->pgid);
     put(t, "FDSize:\t%d\nFDUsed:\t%d\n", NOFILE, nfd);
@@ -324,6 +324,7 @@ static void gen_status(struct text *t, struct proc *p)
     put(t, "VmShared:\t%8lu kB\n", c.shared * 4);
     put(t, "VmCow:\t%8lu kB\n", c.cow * 4);
     put(t, "VmHeap:\t%8lu kB\n", (page_round_up(proc_group(p)->brk) - proc_group(p)->brk_start) / 1024);
+    put(t, "Threads:\t%d\n", proc_group(p)->thread_count); /* not yet exited */
 }
 
 static void gen_meminfo(struct text *t)

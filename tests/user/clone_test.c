@@ -6,8 +6,10 @@
  * count after all of it. Every case that could hang runs under alarm().
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -557,8 +559,10 @@ static void signals_to_threads(void)
 
 /* ---- fork and exec from a thread ---- */
 
+static long count_status_threads(void);
 static volatile long fork_result;
 static char *cow_region;
+static long sibling_tid;
 
 static long fork_from_thread(void *arg)
 {
@@ -567,7 +571,22 @@ static long fork_from_thread(void *arg)
     if (c == 0) {
         /* one thread: ours, with the pid as tid */
         long ok = sys6(SYS_gettid, 0, 0, 0, 0, 0, 0) == getpid() && cow_region[0] == 'a';
-        cow_region[0] = 'c';
+        /* the region is copy-on-write: each page written is one fault, one copy */
+        struct cowos_memstat m0, m1;
+        cowos_memstat(&m0);
+        cowos_memstat(&m0);
+        for (int i = 0; i < 4; i++)
+            cow_region[i * 4096] = 'c';
+        cowos_memstat(&m1);
+        if (m1.cow_faults - m0.cow_faults != 4 || m1.cow_copies - m0.cow_copies != 4) {
+            printf("# fork from a thread: expected 4 COW faults and copies, got %lu and %lu\n",
+                   m1.cow_faults - m0.cow_faults, m1.cow_copies - m0.cow_copies);
+            ok = 0;
+        }
+        /* the parent's other threads are not in this process */
+        if (sys6(SYS_tgkill, getpid(), sibling_tid, 0, 0, 0, 0) != -ESRCH ||
+            count_status_threads() != 1)
+            ok = 0;
         _exit(ok ? 0 : 1);
     }
     int st = -1;
@@ -583,7 +602,7 @@ static void fork_in_a_thread(void)
     static volatile int ct, ct2;
     ct = ct2 = -1;
     stop_spinning = 0;
-    start_thread(0, spin_until_told, 0, &ct2); /* a sibling that must not be copied */
+    sibling_tid = start_thread(0, spin_until_told, 0, &ct2); /* a sibling that must not be copied */
     fork_result = 0;
     start_thread(1, fork_from_thread, 0, &ct);
     join(&ct);
@@ -592,6 +611,113 @@ static void fork_in_a_thread(void)
     stop_spinning = 1;
     join(&ct2);
     munmap(cow_region, 4 * 4096);
+}
+
+/* /proc/self/status counts the threads; kill() with another thread's id
+ * reaches the process; a non-leader thread waits for the process's child. */
+static long count_status_threads(void)
+{
+    char buf[1024];
+    int fd = open("/proc/self/status", O_RDONLY);
+    if (fd < 0)
+        return -1;
+    long n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    char *l = strstr(buf, "Threads:");
+    return l ? strtol(l + 8, NULL, 10) : -1;
+}
+
+static volatile long waited;
+
+static long wait_for_child(void *arg)
+{
+    int st = -1;
+    waited = waitpid((pid_t)(long)arg, &st, 0) == (long)arg && WEXITSTATUS(st) == 4 ? 1 : -1;
+    return 0;
+}
+
+static void status_kill_and_wait(void)
+{
+    static volatile int ct, ct2;
+    ct = ct2 = -1;
+    stop_spinning = 0;
+    EXPECT_EQ(1, count_status_threads());
+    long tid = start_thread(0, spin_until_told, 0, &ct2);
+    EXPECT_EQ(2, count_status_threads());
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = record_tid;
+    sigaction(SIGUSR2, &sa, NULL);
+    handled_by = 0;
+    EXPECT_EQ(0, kill((pid_t)tid, SIGUSR2)); /* the process: the leader takes it */
+    EXPECT_EQ(getpid(), handled_by);
+    signal(SIGUSR2, SIG_DFL);
+    pid_t c = fork();
+    if (c == 0) {
+        thread_sleep_ms(20);
+        _exit(4);
+    }
+    waited = 0;
+    start_thread(1, wait_for_child, (void *)(long)c, &ct);
+    join(&ct);
+    EXPECT_EQ(1, waited);
+    stop_spinning = 1;
+    join(&ct2);
+    EXPECT_EQ(1, count_status_threads());
+}
+
+/* SIGSTOP stops every thread; SIGCONT continues them all. */
+static volatile int ticks_a, ticks_b;
+
+static long tick_b(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        ticks_b++;
+        thread_sleep_ms(2);
+    }
+    return 0;
+}
+
+static void stop_and_continue_the_group(void)
+{
+    volatile int *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    EXPECT_TRUE(sh != MAP_FAILED);
+    sh[0] = sh[1] = 0;
+    pid_t c = fork();
+    if (c == 0) {
+        static volatile int ct;
+        ct = -1;
+        start_thread(0, tick_b, 0, &ct);
+        for (;;) {
+            sh[0]++;
+            sh[1] = ticks_b;
+            thread_sleep_ms(2);
+        }
+    }
+    thread_sleep_ms(30);
+    EXPECT_EQ(0, kill(c, SIGSTOP));
+    int st = -1;
+    EXPECT_EQ(c, waitpid(c, &st, WUNTRACED));
+    EXPECT_TRUE(WIFSTOPPED(st));
+    thread_sleep_ms(20); /* what was on its way out settles */
+    int a = sh[0], b = sh[1];
+    thread_sleep_ms(50);
+    EXPECT_EQ(a, sh[0]); /* the leader is stopped */
+    EXPECT_EQ(b, sh[1]); /* and so is the other thread (the leader copies its count) */
+    EXPECT_EQ(0, kill(c, SIGCONT));
+    EXPECT_EQ(c, waitpid(c, &st, WCONTINUED));
+    EXPECT_TRUE(WIFCONTINUED(st));
+    thread_sleep_ms(50);
+    EXPECT_TRUE(sh[0] > a);
+    EXPECT_TRUE(sh[1] > b);
+    EXPECT_EQ(0, kill(c, SIGKILL));
+    EXPECT_EQ(c, waitpid(c, &st, 0));
+    EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    munmap((void *)sh, 4096);
 }
 
 static long exec_true(void *arg)
@@ -636,6 +762,8 @@ static void run_all(void)
     signals_to_threads();
     fork_in_a_thread();
     exec_in_a_thread();
+    status_kill_and_wait();
+    stop_and_continue_the_group();
 }
 
 /* Run everything in a child; its exit status is the verdict. */
