@@ -6,7 +6,6 @@
  * count after all of it. Every case that could hang runs under alarm().
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <cowos.h>
 #include <cowstat.h>
+#include <fcntl.h> /* after cowos.h: glibc's stat macros (st_atime) would break its struct */
 #include "utest.h"
 
 #define CLONE_VM 0x00000100UL
@@ -670,7 +670,7 @@ static void status_kill_and_wait(void)
 }
 
 /* SIGSTOP stops every thread; SIGCONT continues them all. */
-static volatile int ticks_a, ticks_b;
+static volatile int ticks_b;
 
 static long tick_b(void *arg)
 {
