@@ -42,6 +42,7 @@
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 
 void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
 void sched_first_run(void);
@@ -113,6 +114,7 @@ __noreturn void sched_run(void)
         gdt_set_kernel_stack(p->kstack_top);
         if (!vmm_is_active(p->vs))
             vmm_activate(p->vs);
+        thread_switch_in(p); /* its TLS (FS base) */
         c->slice_ticks = 0;
         c->switches++;
         switch_to(&c->scheduler_rsp, p->ksp);
@@ -148,6 +150,7 @@ void sched_yield(void)
     if (p->state == PROC_RUNNING)
         p->state = PROC_RUNNABLE;
     cpu_fxsave(p->fpu);
+    thread_switch_out(p);
     switch_to(&p->ksp, c->scheduler_rsp);
     cpu_fxrstor(p->fpu); /* maybe on another CPU now */
 }
@@ -157,6 +160,7 @@ void sched_yield(void)
 void sched_first_run(void)
 {
     cpu_fxrstor(proc_current()->fpu);
+    thread_first_run(proc_current()); /* CLONE_CHILD_SETTID */
     proc_check_signals(); /* killed before it ever ran (the OOM killer's tie): no user code runs */
 }
 
