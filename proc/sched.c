@@ -121,6 +121,13 @@ __noreturn void sched_run(void)
         c->current = NULL;
         if (p->state == PROC_ZOMBIE && p->autoreap)
             proc_release_zombie(p); /* its parent ignores SIGCHLD: off its stack now */
+        /* A breather: the CPUs waiting for klock get their turn (a ticket
+         * lock serves them first). Without it a process that yields in a
+         * loop until another CPU's process acts (exit_group waiting for its
+         * threads to die) would keep klock from that CPU forever. p's
+         * context is saved, so another CPU may pick it up meanwhile. */
+        klock_release();
+        klock_acquire();
     }
 }
 
