@@ -169,7 +169,7 @@ bool spin_holding(const struct spinlock *l) { return l->locked && l->holder == t
 void spin_lock(struct spinlock *l)
 {
     uintptr_t pc = (uintptr_t)__builtin_return_address(0);
-    char msg[200], here[64], there[64];
+    char msg[480], here[64], there[64];
     spin_irq_push();
     struct cpu *c = this_cpu();
     if (spin_holding(l)) {

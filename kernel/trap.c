@@ -13,6 +13,7 @@
 #include "kernel/panic.h"
 #include "kernel/pic.h"
 #include "kernel/printk.h"
+#include "mm/tlb.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
 
@@ -178,9 +179,11 @@ static int user_exception_signal(uint64_t vector)
 
 void trap_dispatch(struct trapframe *tf)
 {
-    /* IPIs never take klock: the shootdown's sender holds it while it waits
-     * for this CPU; nor do they deliver signals (they change nothing). */
-    if (tf->vector >= LAPIC_IPI_FIRST && tf->vector <= LAPIC_IPI_LAST) {
+    /* The shootdown and call IPIs never take klock: the shootdown's sender
+     * holds it while it waits for this CPU; nor do they deliver signals.
+     * (The kick is an ordinary interrupt: from user mode it delivers the
+     * signal it was sent for.) */
+    if (tf->vector == TLB_VECTOR || tf->vector == LAPIC_IPI_LAST) {
         if (handlers[tf->vector])
             handlers[tf->vector](tf);
         return;

@@ -13,20 +13,24 @@
  */
 #include "mm/cow.h"
 #include "kernel/errno.h"
+#include "kernel/klock.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/sysnum.h"
 #include "kernel/x86.h"
+#include "mm/fault.h"
 #include "mm/memlayout.h"
 #include "mm/pagecache.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
 #include "mm/uaccess.h"
 #include "mm/vma.h"
-#include "mm/tlb.h"
 #include "mm/vmm.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
+#include "proc/sched.h"
 
 static struct {
     uint64_t forks, fork_pages_shared, fork_pages_copied, fork_pt_pages;
@@ -210,6 +214,23 @@ void cow_stats(struct cowos_memstat *out)
     out->areas = v.areas_now;
     out->fork_tables_shared = v.fork_tables_shared;
     vmm_table_stats(&out->tables_copied, &out->tables_reused, &out->fork_pages_deferred);
+    struct tlb_stats ts;
+    struct klock_stats ks;
+    tlb_get_stats(&ts);
+    klock_get_stats(&ks);
+    out->cpus = (unsigned long)smp_cpu_count();
+    out->sched_switches = sched_switches();
+    out->sched_migrations = sched_migrations();
+    out->tlb_shootdowns = ts.shootdowns;
+    out->tlb_ipis = ts.ipis;
+    out->tlb_pages_flushed = ts.pages_flushed;
+    out->tlb_full_flushes = ts.full_flushes;
+    out->tlb_wait_cycles = ts.wait_cycles;
+    out->tlb_kernel_flushes = ts.kernel_flushes;
+    out->klock_acquisitions = ks.acquisitions;
+    out->klock_contended = ks.contended;
+    out->klock_spin_cycles = ks.spin_cycles;
+    out->cow_fault_retries = fault_retries();
 }
 
 bool cow_set_trace(bool on)

@@ -123,6 +123,8 @@ static __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r
     proc_kill_fault(r == -ENXIO ? SIGBUS : SIGSEGV, describe(err, va, r), va);
 }
 
+static uint64_t retries; /* faults retried because another CPU had resolved them (klock) */
+
 static void page_fault(struct trapframe *tf)
 {
     uint64_t t0 = rdtsc(); /* for the COW cost figures of make bench */
@@ -153,11 +155,14 @@ static void page_fault(struct trapframe *tf)
          * entry, which the fault itself dropped. Retry once; the same fault
          * again is the endless kind (below) after all. */
         p->spurious_va = page_round_down(va);
+        retries++;
         return;
     }
     p->spurious_va = 0;
     if (r != 0)
         fault_kill(err, va, r == 1 ? -EACCES : r);
 }
+
+uint64_t fault_retries(void) { return retries; }
 
 void fault_init(void) { trap_set_handler(T_PGFLT, page_fault); }

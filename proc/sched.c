@@ -136,6 +136,12 @@ bool sched_started(void) { return __atomic_load_n(&started, __ATOMIC_ACQUIRE); }
 void sched_kick(struct proc *p)
 {
     struct cpu *me = this_cpu(), *target = NULL;
+    if (p->state == PROC_RUNNING) {
+        target = smp_cpu(p->cpu);
+        if (target && target != me)
+            lapic_send_ipi(target->apic_id, SCHED_KICK_VECTOR);
+        return;
+    }
     if (p->has_run) {
         struct cpu *last = smp_cpu(p->cpu);
         if (last && last->idle)

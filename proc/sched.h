@@ -21,7 +21,9 @@ __noreturn void sched_run(void);
 /* Has CPU 0 started scheduling? */
 bool sched_started(void);
 /* p has just become RUNNABLE (klock held): wake an idle CPU to run it, with
- * an IPI (p's last CPU if that one is idle, else any idle one). */
+ * an IPI (p's last CPU if that one is idle, else any idle one). Or p is
+ * RUNNING on another CPU and has a signal to see: the IPI interrupts it
+ * (in user mode it enters the kernel, which delivers the signal). */
 struct proc;
 void sched_kick(struct proc *p);
 /* Each CPU's local APIC timer hook: preempts a process interrupted in user

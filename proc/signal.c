@@ -116,6 +116,8 @@ static void wake(struct proc *p)
         p->state = PROC_RUNNABLE; /* its sleep loop looks at signal_pending() */
         p->wake_tick = 0;
         sched_kick(p);
+    } else if (p->state == PROC_RUNNING) {
+        sched_kick(p); /* in user mode on another CPU: an IPI brings it in to see the signal */
     }
 }
 

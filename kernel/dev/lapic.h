@@ -11,8 +11,9 @@
 
 #define LAPIC_TIMER_VECTOR 48    /* each CPU's timer */
 #define LAPIC_SPURIOUS_VECTOR 63 /* low four bits set, as old APICs require */
-/* 49-51: IPIs. TLB shootdown (mm/tlb.h, 49), wake an idle CPU (50), run a
- * function on another CPU (51, kernel/smp.c). None takes klock. */
+/* 49-51: IPIs. TLB shootdown (mm/tlb.h, 49), wake an idle CPU or make a
+ * running process look at its signals (50, proc/sched.h), run a function
+ * on another CPU (51, kernel/smp.c). */
 #define LAPIC_IPI_FIRST 49
 #define LAPIC_IPI_LAST 51
 
