@@ -16,6 +16,9 @@
  * the faulter dies by SIGKILL only when nothing can be freed for it. A fault
  * in ring 0 is a kernel bug, because the kernel touches user memory only
  * through the direct map in uaccess.c: the panic screen.
+ * Locks: the fault runs under klock (kernel/klock.h), taken at the trap
+ * entry: the entry is read (and re-read) under it, so two CPUs faulting on
+ * one page resolve it one after the other.
  */
 #include "mm/fault.h"
 #include "kernel/errno.h"

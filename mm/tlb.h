@@ -17,6 +17,10 @@
  * block) cost no IPI: they bump a generation, and each CPU flushes once when
  * it next takes klock (tlb_kernel_sync); no CPU reaches such an address
  * without klock. Callers hold klock (the mailbox is klock's).
+ * Frames and page tables freed inside a batch, before its shootdown, are not
+ * reused before it completes: allocating needs klock, which the initiator
+ * holds until then; a stale write meanwhile lands in a free frame, which is
+ * zeroed or fully overwritten before any use.
  */
 #ifndef MM_TLB_H
 #define MM_TLB_H

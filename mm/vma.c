@@ -16,6 +16,7 @@
  *                       is writable: a write copies it in cow_fault
  *   shared (file/anon)  the object's frame, writable if the area is: every
  *                       mapper sees every write, fork included
+ * Locks: klock (kernel/klock.h) guards every area set and the counters.
  */
 #include "mm/vma.h"
 #include "kernel/errno.h"

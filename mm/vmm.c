@@ -18,6 +18,9 @@
  * its own copy (unshare): 512 entries copied, each present frame's count up,
  * and writable pages made copy-on-write in both copies, since two tables
  * now map them. The last sharer just gets its entry writable back.
+ * Locks: klock (kernel/klock.h) guards every page table and vmspace; each
+ * vmspace's `cpus` bits change atomically (mm/tlb.h); page-table pages come
+ * from the frame allocator under its own lock.
  */
 #include "mm/vmm.h"
 #include "kernel/bootinfo.h"

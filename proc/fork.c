@@ -11,6 +11,8 @@
  * made COW, each frame's count up); `copy` copies every page at once (an
  * eager copy, for comparison). Failure at any step undoes everything:
  * the child's slot, stack, page tables and frame references are given back.
+ * Locks: klock (kernel/klock.h) guards all of it; the parent's TLB entries
+ * on other CPUs (threads) are shot down once per fork (mm/tlb.h).
  */
 #include "proc/fork.h"
 #include "kernel/cmdline.h"

@@ -13,6 +13,7 @@
  * Threads: exit ends one thread; the last one out ends the process (its
  * files, memory and children go, the parent is told). wait, kill and the
  * process-group calls see thread-group leaders only.
+ * Locks: klock (kernel/klock.h) guards the table and every struct proc.
  */
 #include "proc/proc.h"
 #include "kernel/cmdline.h"

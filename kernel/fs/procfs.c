@@ -9,6 +9,7 @@
  * counters), /proc/self (a link to the caller's PID), /proc/PID/ with maps,
  * smaps_rollup and status. Reading another process's maps needs
  * proc_may_inspect (EACCES otherwise), as vmmap does.
+ * Locks: klock (kernel/klock.h): the process table and counters are read under it.
  */
 #include "kernel/fs/procfs.h"
 #include "kernel/errno.h"

@@ -188,7 +188,7 @@ class Vmmap(gdb.Command):
 /bin/vmmap -p print them.
 
 Usage: vmmap [-p] [PID]
-PID defaults to the current process (cpu0.current). First its areas, from
+PID defaults to the current process (of the CPU GDB has selected). First its areas, from
 its struct vma_set (mm/vma.h): range, perms (rwx, p private or s shared),
 file offset, pages, and per area the resident (rss), shared (refs > 1),
 private, COW and zero-frame pages, what backs it (anon: private anonymous
