@@ -136,7 +136,7 @@ static void become_child_of(struct proc *child, struct proc *parent, const struc
     child->brk_start = proc_group(parent)->brk_start;
     child->brk = proc_group(parent)->brk;
     child->state = PROC_RUNNABLE;
-    sched_kick(child); /* an idle CPU may run it at once */
+    sched_place_new(child); /* on this CPU; an idle one takes it if this one stays busy */
 }
 
 /* A fresh slot for a child of parent: NULL with -EAGAIN (RLIMIT_NPROC or

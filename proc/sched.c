@@ -15,10 +15,13 @@
  * CPUs" has the numbers).
  * Affinity: a CPU first looks for a process that last ran on it (or never
  * ran); it takes one that last ran elsewhere only if that CPU is busy with
- * another process, and counts it as a migration. A process made RUNNABLE
- * while a CPU halts idle kicks that CPU with an IPI (sched_kick): its own
- * last CPU if idle, else any idle one. Idle CPUs load the kernel's tables,
- * let klock go and halt with interrupts on.
+ * another process, and counts it as a migration. A new process or thread
+ * starts out on its creator's CPU (sched_place_new): an idle CPU takes it
+ * at its next timer tick if that CPU stays busy, so a fork that is waited
+ * for at once never crosses CPUs. A process made RUNNABLE while its CPU
+ * halts idle kicks that CPU with an IPI (sched_kick). Idle CPUs load the
+ * kernel's tables, let klock go and halt with interrupts on; each wakes at
+ * least at its own timer tick and looks for work.
  * Preemption: every CPU's local APIC timer (sched_cpu_tick) ends a user
  * process's slice; the PIT on CPU 0 (sched_tick) wakes nanosleep sleepers
  * and delivers alarms. The process's CR3, TSS.RSP0 and this CPU's
@@ -133,6 +136,12 @@ __noreturn void sched_run(void)
 
 bool sched_started(void) { return __atomic_load_n(&started, __ATOMIC_ACQUIRE); }
 
+void sched_place_new(struct proc *p)
+{
+    p->cpu = this_cpu()->id;
+    p->has_run = true;
+}
+
 void sched_kick(struct proc *p)
 {
     struct cpu *me = this_cpu(), *target = NULL;
@@ -143,11 +152,14 @@ void sched_kick(struct proc *p)
         return;
     }
     if (p->has_run) {
+        /* Its own CPU if that one halts; if it is busy, an idle CPU takes
+         * p at its next tick (no IPI: a wakeup answered at once by the
+         * waker's own CPU would otherwise bounce between CPUs). */
         struct cpu *last = smp_cpu(p->cpu);
         if (last && last->idle)
             target = last;
     }
-    for (int i = 0; i < smp_cpu_count() && !target; i++)
+    for (int i = 0; i < smp_cpu_count() && !target && !p->has_run; i++)
         if (smp_cpu(i)->idle)
             target = smp_cpu(i);
     if (target && target != me)

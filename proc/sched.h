@@ -14,14 +14,18 @@
 #include "kernel/types.h"
 
 struct trapframe;
+struct proc;
 
 /* Run processes forever on this CPU: kmain on CPU 0 once pid 1 exists,
  * each other CPU once sched_started() (kernel/smp.c). */
 __noreturn void sched_run(void);
+/* A new process or thread p starts out as if it had last run on this CPU
+ * (klock held): no IPI; an idle CPU takes it if this one stays busy. */
+void sched_place_new(struct proc *p);
 /* Has CPU 0 started scheduling? */
 bool sched_started(void);
-/* p has just become RUNNABLE (klock held): wake an idle CPU to run it, with
- * an IPI (p's last CPU if that one is idle, else any idle one). Or p is
+/* p has just become RUNNABLE (klock held): wake its last CPU with an IPI if
+ * that one is idle (any idle CPU for one that never ran). Or p is
  * RUNNING on another CPU and has a signal to see: the IPI interrupts it
  * (in user mode it enters the kernel, which delivers the signal). */
 struct proc;

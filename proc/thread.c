@@ -97,7 +97,7 @@ static long create_thread(const struct fork_opts *o)
     if (o->child_settid)
         (void)uaccess_copy_to_user(o->child_settid, &t->tid, sizeof(int));
     t->state = PROC_RUNNABLE;
-    sched_kick(t); /* an idle CPU may run it at once */
+    sched_place_new(t); /* on this CPU; an idle one takes it if this one stays busy */
     return t->tid;
 }
 
