@@ -24,6 +24,9 @@
 void klock_acquire(void);
 /* Let klock go (this CPU holds it). */
 void klock_release(void);
+/* Holding klock: if other CPUs wait for it, let it go, give one of them a
+ * moment to take it, and take it back (the scheduler's breather). */
+void klock_yield(void);
 /* Does this CPU hold klock? */
 bool klock_holding(void);
 /* trap_return's hook on the way to ring 3: release klock if held. */

@@ -79,17 +79,34 @@ static struct proc *pick_next(struct cpu *c)
     return NULL;
 }
 
+/* Is there a RUNNABLE process c might take? Read without klock: only a
+ * hint for the idle loop, which looks again under the lock. */
+static bool work_hint(struct cpu *c)
+{
+    struct proc *table = proc_table();
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &table[i];
+        if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) == PROC_RUNNABLE &&
+            (!p->has_run || p->cpu == c->id || cpu_busy(p->cpu)))
+            return true;
+    }
+    return false;
+}
+
 /* Nothing to run: the kernel's tables (so no space counts this CPU), klock
- * off, halt until an interrupt (timer, kick, device), klock back. */
+ * off, halt until an interrupt (timer, kick, device) brings work, klock
+ * back. Waking for nothing (a tick) costs no klock. */
 static void idle(struct cpu *c)
 {
     if (c->vs)
         vmm_activate(vmm_kernel_space());
     c->idle = true;
     klock_release();
-    sti();
-    hlt();
-    cli();
+    do {
+        sti();
+        hlt();
+        cli();
+    } while (!work_hint(c));
     klock_acquire();
     c->idle = false;
 }
@@ -124,13 +141,12 @@ __noreturn void sched_run(void)
         c->current = NULL;
         if (p->state == PROC_ZOMBIE && p->autoreap)
             proc_release_zombie(p); /* its parent ignores SIGCHLD: off its stack now */
-        /* A breather: the CPUs waiting for klock get their turn (a ticket
-         * lock serves them first). Without it a process that yields in a
-         * loop until another CPU's process acts (exit_group waiting for its
-         * threads to die) would keep klock from that CPU forever. p's
-         * context is saved, so another CPU may pick it up meanwhile. */
-        klock_release();
-        klock_acquire();
+        /* A breather: the CPUs waiting for klock get their turn. Without
+         * it a process that yields in a loop until another CPU's process
+         * acts (exit_group waiting for its threads to die) would keep klock
+         * from that CPU forever. p's context is saved, so another CPU may
+         * pick it up meanwhile. */
+        klock_yield();
     }
 }
 
