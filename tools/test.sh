@@ -12,7 +12,7 @@
 #    more test: every demo must pass and explain its numbers in that mode too.
 # 1d. With SMP_ISO and SMP_LOG set (make test sets them): the main boot's
 #    log must say that all CPUS CPUs came online (one test), and SMP_ISO
-#    ("test utest=stress_test": every kernel test, then the stress test) is
+#    ("test ktest= utest=stress_test": every kernel test, then the stress test) is
 #    booted with 4 CPUs and with 1 CPU (log SMP_LOG and SMP_LOG with 4
 #    replaced by 1): all CPUs online, every test passing; two more tests.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
@@ -158,7 +158,7 @@ if [ -n "${SMP_ISO:-}" ]; then
         n=$((p + f + 1))
         slog=$SMP_LOG
         [ "$ncpu" = 4 ] || slog="${SMP_LOG%.log}-${ncpu}cpu.log"
-        echo "test.sh: SMP check: booting $SMP_ISO (\"test utest=stress_test\") with $ncpu CPU(s); log in $slog"
+        echo "test.sh: SMP check: booting $SMP_ISO (\"test ktest= utest=stress_test\") with $ncpu CPU(s); log in $slog"
         saved_base=$QEMU_BASE
         QEMU_BASE=$(echo "$QEMU_BASE" | sed "s/-smp [0-9]*/-smp $ncpu/")
         boot "$SMP_ISO" "$slog" quiet
