@@ -25,15 +25,13 @@ _Static_assert(_SC_AVPHYS_PAGES == COWOS_SC_AVPHYS_PAGES, "_SC_AVPHYS_PAGES");
 
 _Static_assert(SYS_vfork == 96, "user/lib/vfork.S calls system call 96");
 
-pid_t fork(void)
-{
-    return (pid_t)sysret(syscall0(SYS_fork));
-}
+/* fork() is in pthread.c: it runs the pthread_atfork handlers. */
 
 _Noreturn void _exit(int status)
 {
-    syscall1(SYS_exit, status);
-    __builtin_trap(); /* SYS_exit never returns */
+    syscall1(104, status); /* SYS_exit_group: every thread of the process */
+    syscall1(SYS_exit, status); /* (a kernel without it: the only thread) */
+    __builtin_trap(); /* neither returns */
 }
 
 pid_t getpid(void)
@@ -137,6 +135,8 @@ pid_t getsid(pid_t pid)
 
 long sysconf(int name)
 {
+    if (name == _SC_NPROCESSORS_CONF) /* every CPU there is, is online */
+        name = _SC_NPROCESSORS_ONLN;
     return sysret(syscall1(SYS_sysconf, name));
 }
 

@@ -1,0 +1,107 @@
+/*
+ * pthread_tls.c - thread-local storage and the thread control block.
+ * The program's PT_TLS segment (user/user.ld: .tdata then .tbss, bounds
+ * __tdata_start, __tdata_end, __tbss_end) is the template of every
+ * thread's static TLS block. x86-64 variant II, local-exec: the block ends
+ * where the TCB (struct pthread) begins, and %fs:0 holds the TCB's own
+ * address; the compiler reaches a variable at a fixed negative offset from
+ * it, the offset the linker computed as the variable's place in the
+ * segment minus round_up(memsz, p_align). p_align is at least TLS_ALIGN
+ * (anchor below) and must not exceed it.
+ * The main thread's block and TCB live in this file's bss (when the
+ * template fits) so that a program that never makes a thread maps nothing
+ * more; other threads get theirs at the top of their stack mapping.
+ * No lock: the main block is set up before anything else runs, and each
+ * new thread's memory belongs to its creator until clone.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "user/lib/pthread_impl.h"
+
+#define TLS_ALIGN 64
+#define MAIN_TLS_MAX 512 /* bytes of static TLS the main thread's bss block holds */
+#define PAGE 4096
+
+extern char __tdata_start[] __attribute__((visibility("hidden")));
+extern char __tdata_end[] __attribute__((visibility("hidden")));
+extern char __tbss_end[] __attribute__((visibility("hidden")));
+
+/* Makes the segment's alignment TLS_ALIGN however small the program's own
+ * TLS is, so the offsets the linker computed agree with ours. */
+static _Thread_local char tls_anchor __attribute__((aligned(TLS_ALIGN), used));
+
+static struct {
+    char tls[MAIN_TLS_MAX];
+    struct pthread tcb;
+} main_block __attribute__((aligned(TLS_ALIGN)));
+
+static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+
+/* Bytes the TLS block takes below the TCB. */
+static size_t tls_size(void) { return round_up((size_t)(__tbss_end - __tdata_start), TLS_ALIGN); }
+
+/* Fill the TLS block that ends at tcb from the template, zero the TCB. */
+static struct pthread *tls_setup(char *tcb_at)
+{
+    char *block = tcb_at - tls_size();
+    size_t init = (size_t)(__tdata_end - __tdata_start);
+    memcpy(block, __tdata_start, init);
+    memset(block + init, 0, (size_t)(tcb_at - block) - init);
+    struct pthread *t = (struct pthread *)tcb_at;
+    memset(t, 0, sizeof(*t));
+    t->self = t->self2 = t;
+    return t;
+}
+
+void pt_tls_init(void)
+{
+    char *tcb_at = (char *)&main_block.tcb;
+    if (tls_size() > MAIN_TLS_MAX) { /* a program with much TLS: a mapping of its own */
+        size_t len = round_up(tls_size() + sizeof(struct pthread), PAGE);
+        long m = syscall6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); /* (errno needs FS) */
+        if (m < 0)
+            syscall1(SYS_exit_group, 127);
+        tcb_at = (char *)m + tls_size();
+    }
+    struct pthread *t = tls_setup(tcb_at);
+    t->main = 1;
+    t->canary = (uintptr_t)t * 0x9e3779b97f4a7c15ULL;
+    if (syscall2(SYS_arch_prctl, PT_ARCH_SET_FS, (long)t) < 0)
+        syscall1(SYS_exit_group, 127); /* without FS nothing (errno) works */
+}
+
+struct pthread *pt_tls_alloc(size_t stack, size_t guard, void *ustack, size_t ustack_size, void **sp)
+{
+    size_t top = round_up(tls_size() + sizeof(struct pthread), TLS_ALIGN);
+    if (ustack) { /* TLS and TCB at the top of the caller's stack */
+        uintptr_t end = ((uintptr_t)ustack + ustack_size) & ~(uintptr_t)(TLS_ALIGN - 1);
+        if (end - (uintptr_t)ustack < top + PTHREAD_STACK_MIN / 2) {
+            errno = EINVAL;
+            return NULL;
+        }
+        struct pthread *t = tls_setup((char *)(end - round_up(sizeof(struct pthread), TLS_ALIGN)));
+        *sp = (char *)t - tls_size();
+        return t;
+    }
+    size_t len = guard + round_up(stack + top, PAGE);
+    char *m = mmap(NULL, len, guard ? PROT_NONE : PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    if (guard && mprotect(m + guard, len - guard, PROT_READ | PROT_WRITE) < 0) {
+        int e = errno;
+        munmap(m, len);
+        errno = e;
+        return NULL;
+    }
+    char *tcb_at = m + len - round_up(sizeof(struct pthread), TLS_ALIGN);
+    struct pthread *t = tls_setup(tcb_at);
+    t->map = m;
+    t->map_len = len;
+    t->canary = pt_self()->canary;
+    *sp = tcb_at - tls_size();
+    return t;
+}
