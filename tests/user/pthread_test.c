@@ -133,7 +133,8 @@ static void test_lifecycle(void)
         sched_yield();
     ms_sleep(20);
     EXPECT_EQ(0, pthread_detach(late)); /* it has ended: detach frees it */
-    EXPECT_EQ(ESRCH, pthread_join(late, NULL));
+    r = pthread_join(late, NULL);
+    EXPECT_TRUE(r == ESRCH || r == EINVAL); /* ours: ESRCH (gone); glibc: EINVAL */
     pthread_attr_destroy(&a);
 }
 
@@ -193,7 +194,9 @@ static void test_attributes(void)
     EXPECT_EQ(0, pthread_attr_getscope(&a, &v));
     EXPECT_EQ(PTHREAD_SCOPE_SYSTEM, v);
     EXPECT_EQ(ENOTSUP, pthread_attr_setscope(&a, PTHREAD_SCOPE_PROCESS));
+#ifdef __cowos__ /* refused here; glibc takes it (and pthread_create may fail later) */
     EXPECT_EQ(ENOTSUP, pthread_attr_setschedpolicy(&a, SCHED_FIFO));
+#endif
     pthread_t t;
     uintptr_t where = 0;
     EXPECT_EQ(0, pthread_create(&t, &a, stack_addr_fn, &where));
@@ -323,8 +326,10 @@ static void test_mutexes(void)
     EXPECT_EQ(0, pthread_mutexattr_gettype(&ma, &type));
     EXPECT_EQ(PTHREAD_MUTEX_DEFAULT, type);
     EXPECT_EQ(EINVAL, pthread_mutexattr_settype(&ma, 99));
+#ifdef __cowos__ /* not implemented here: refused, never pretended */
     EXPECT_EQ(ENOTSUP, pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST));
     EXPECT_EQ(ENOTSUP, pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT));
+#endif
     EXPECT_EQ(EINVAL, pthread_mutexattr_setpshared(&ma, 5));
 
     /* normal */
@@ -724,7 +729,9 @@ static void test_spin_barrier_rwlock(void)
     EXPECT_EQ(0, run_in_thread(tryrd_fn, NULL));
     EXPECT_EQ(0, pthread_rwlock_unlock(&rw));
     EXPECT_EQ(0, pthread_rwlock_unlock(&rw));
+#ifdef __cowos__ /* glibc does not check */
     EXPECT_EQ(EPERM, pthread_rwlock_unlock(&rw));
+#endif
     EXPECT_EQ(0, pthread_rwlock_wrlock(&rw));
     EXPECT_EQ(EDEADLK, pthread_rwlock_wrlock(&rw));
     EXPECT_EQ(EDEADLK, pthread_rwlock_rdlock(&rw));
@@ -766,12 +773,15 @@ static void test_semaphores(void)
     struct timespec bad = {0, 1000000000L};
     EXPECT_ERR(EINVAL, sem_timedwait(&sem, &bad));
     EXPECT_EQ(0, sem_post(&sem));
-    EXPECT_EQ(0, sem_timedwait(&sem, &bad)); /* need not wait: time unchecked */
+    EXPECT_ERR(EINVAL, sem_timedwait(&sem, &bad)); /* checked even when it need not wait, as glibc */
+    EXPECT_EQ(0, sem_trywait(&sem));
     sem_t full;
     sem_init(&full, 0, SEM_VALUE_MAX);
     EXPECT_ERR(EOVERFLOW, sem_post(&full));
     EXPECT_TRUE(sem_open("/x", 0) == SEM_FAILED);
+#ifdef __cowos__ /* named semaphores are not implemented (glibc: ENOENT here) */
     EXPECT_EQ(ENOSYS, errno);
+#endif
     EXPECT_EQ(0, sem_destroy(&sem));
 }
 
@@ -813,7 +823,9 @@ static void test_signals(void)
     EXPECT_TRUE(pthread_equal(handled_by, t)); /* the handler ran in that thread */
     stop_spinner = 1;
     EXPECT_EQ(0, pthread_join(t, NULL));
+#ifdef __cowos__ /* glibc: undefined once joined */
     EXPECT_EQ(ESRCH, pthread_kill(t, 0));
+#endif
     handled = 0;
     EXPECT_EQ(0, pthread_kill(pthread_self(), SIGUSR1));
     EXPECT_EQ(1, handled);
@@ -1135,25 +1147,33 @@ static void test_no_leak(void)
             break;
         ms_sleep(10);
     }
+#ifdef __cowos__ /* (elsewhere the machine's free memory moves on its own) */
     EXPECT_EQ(before, after);
+#endif
 }
 
-int main(void)
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} parts[] = {
+    {"lifecycle", test_lifecycle}, {"attributes", test_attributes}, {"tls", test_tls},
+    {"mutexes", test_mutexes},     {"conds", test_conds},           {"keys_once", test_keys_once},
+    {"spin_barrier_rwlock", test_spin_barrier_rwlock},             {"semaphores", test_semaphores},
+    {"signals", test_signals},     {"exit", test_exit},             {"stdio", test_stdio},
+    {"fork", test_fork},           {"no_leak", test_no_leak},
+};
+
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     main_thread = pthread_self();
-    test_lifecycle();
-    test_attributes();
-    test_tls();
-    test_mutexes();
-    test_conds();
-    test_keys_once();
-    test_spin_barrier_rwlock();
-    test_semaphores();
-    test_signals();
-    test_exit();
-    test_stdio();
-    test_fork();
-    test_no_leak();
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        if (argc > 1 && strcmp(argv[1], parts[i].name) != 0)
+            continue; /* pthread_test NAME: one part only */
+        int before = utest_failures;
+        parts[i].fn();
+        if (utest_failures != before)
+            printf("# part %s failed\n", parts[i].name);
+    }
     utest_exit();
 }

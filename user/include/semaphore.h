@@ -25,7 +25,7 @@ int sem_destroy(sem_t *s);
 /* Take one: sleeps while the value is 0; -1/EINTR when a handler ran. */
 int sem_wait(sem_t *s);
 int sem_trywait(sem_t *s); /* -1/EAGAIN at 0 */
-/* abstime on CLOCK_REALTIME: -1/ETIMEDOUT, EINVAL (bad tv_nsec), EINTR. */
+/* abstime on CLOCK_REALTIME: -1/ETIMEDOUT, EINVAL (bad tv_nsec, checked first), EINTR. */
 int sem_timedwait(sem_t *s, const struct timespec *abstime);
 int sem_post(sem_t *s);    /* -1/EOVERFLOW at SEM_VALUE_MAX */
 int sem_getvalue(sem_t *s, int *value);

@@ -67,6 +67,10 @@ int sem_wait(sem_t *s)
 
 int sem_timedwait(sem_t *s, const struct timespec *abstime)
 {
+    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L) { /* first, as glibc */
+        errno = EINVAL;
+        return -1;
+    }
     return sem_wait_until(s, abstime);
 }
 
