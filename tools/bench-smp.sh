@@ -75,9 +75,9 @@ say "workers and psum: $runs boots each with 1 and 2 CPUs (multi-threaded TCG); 
 w1=$(best workers 1 '^Wall time:' 7)
 w2=$(best workers 2 '^Wall time:' 7)
 w1one=$(awk '/^Wall time:/ { print $4; exit }' "$out/smp-workers-2cpu-1.log")
-# psum prints "psum: N threads: T ms ..." lines; T is field 5 of the THREADS line
-p1=$(best psum 1 '^psum: 2 threads:' 5)
-p2=$(best psum 2 '^psum: 2 threads:' 5)
+# psum prints "psum: 2 threads: T ms (sum S), ..." ; T is field 4
+p1=$(best psum 1 '^psum: 2 threads:' 4)
+p2=$(best psum 2 '^psum: 2 threads:' 4)
 
 say "fork latency and one shootdown under -icount (guest cycles = instructions)"
 boot fork 1 "$out/smp-fork-1cpu.log" icount
