@@ -31,7 +31,12 @@ _Static_assert(SYS_clone == 97 && SYS_munmap == 33 && SYS_exit == 2,
     (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |       \
      CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)
 
-int __cowos_threaded;
+/* What every stdio, malloc and fork() call reads lives in .data, not bss:
+ * the data page is one every program has touched, while a bss page read
+ * for the first time would take a frame (after a fork, in whichever
+ * process reads it first: counted frames would move). */
+#define PT_DATA __attribute__((section(".data")))
+int __cowos_threaded PT_DATA;
 static struct __cowos_lock list_lock;
 static struct pthread *list_head;
 static int live = 1;
@@ -482,7 +487,7 @@ void pthread_testcancel(void)
 static struct {
     void (*prepare)(void), (*parent)(void), (*child)(void);
 } atfork[ATFORK_MAX];
-static int natfork;
+static int natfork PT_DATA;
 static struct __cowos_lock atfork_lock;
 
 int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))

@@ -116,8 +116,11 @@ void pt_word_lock(volatile int *w);
 void pt_word_unlock(volatile int *w);
 
 /* ---- thread memory (pthread_tls.c) ---- */
-/* The main thread's TCB and static TLS, FS pointed at it; called first thing by start.c. */
-void pt_tls_init(void);
+/* The main thread's TCB and static TLS, in main_block (PT_MAIN_BLOCK bytes
+ * that live as long as the process: start.c's frame), FS pointed at it;
+ * called first thing by start.c. */
+#define PT_MAIN_BLOCK 768
+void pt_tls_init(char *main_block);
 /*
  * A new thread's memory: a mapping with a guard of guard bytes (PROT_NONE),
  * a stack of stack bytes, then TLS (initialised) and a zeroed TCB; or, with

@@ -8,9 +8,13 @@
  * it, the offset the linker computed as the variable's place in the
  * segment minus round_up(memsz, p_align). p_align is at least TLS_ALIGN
  * (anchor below) and must not exceed it.
- * The main thread's block and TCB live in this file's bss (when the
- * template fits) so that a program that never makes a thread maps nothing
- * more; other threads get theirs at the top of their stack mapping.
+ * The main thread's block and TCB live in the start code's stack frame
+ * (start.c hands us MAIN_BLOCK bytes that stay for the life of the
+ * process), when the template fits: a program that never makes a thread
+ * maps nothing more, and errno shares the stack's top page, which every
+ * process writes anyway (a fork's first write there is the copy that the
+ * stack needs in any case, never one more). Other threads get theirs at
+ * the top of their stack mapping.
  * No lock: the main block is set up before anything else runs, and each
  * new thread's memory belongs to its creator until clone.
  */
@@ -32,10 +36,6 @@ extern char __tbss_end[] __attribute__((visibility("hidden")));
  * TLS is, so the offsets the linker computed agree with ours. */
 static _Thread_local char tls_anchor __attribute__((aligned(TLS_ALIGN), used));
 
-static struct {
-    char tls[MAIN_TLS_MAX];
-    struct pthread tcb;
-} main_block __attribute__((aligned(TLS_ALIGN)));
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
 
@@ -55,9 +55,14 @@ static struct pthread *tls_setup(char *tcb_at)
     return t;
 }
 
-void pt_tls_init(void)
+_Static_assert(PT_MAIN_BLOCK >= MAIN_TLS_MAX + sizeof(struct pthread) + TLS_ALIGN,
+               "start.c's block holds the TLS, the TCB and the alignment");
+
+void pt_tls_init(char *main_block)
 {
-    char *tcb_at = (char *)&main_block.tcb;
+    uintptr_t at = ((uintptr_t)main_block + PT_MAIN_BLOCK - sizeof(struct pthread)) &
+                   ~(uintptr_t)(TLS_ALIGN - 1);
+    char *tcb_at = (char *)at;
     if (tls_size() > MAIN_TLS_MAX) { /* a program with much TLS: a mapping of its own */
         size_t len = round_up(tls_size() + sizeof(struct pthread), PAGE);
         long m = syscall6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE,

@@ -1,7 +1,7 @@
 /*
  * start.c - from _start to main: give the main thread its TLS and thread
  * control block (FS, pthread_tls.c: errno is thread-local, so before
- * anything else), record argv[0] and the environment, run constructors
+ * anything else; they live in this function's frame), record argv[0] and the environment, run constructors
  * (.init_array, bounds from user/user.ld), call main and pass its result to
  * exit(). stdio needs no run-time setup: its streams are static objects.
  */
@@ -32,7 +32,8 @@ _Noreturn void __cowos_start(long argc, char **argv, char **envp);
 
 _Noreturn void __cowos_start(long argc, char **argv, char **envp)
 {
-    pt_tls_init();
+    char main_block[PT_MAIN_BLOCK]; /* this frame never returns: it lasts */
+    pt_tls_init(main_block);
     environ = envp;
     if (argc > 0 && argv[0])
         __cowos_progname = base_name(argv[0]);
