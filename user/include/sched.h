@@ -14,6 +14,25 @@ int sched_yield(void);
 /* The CPU the caller runs on (it may move at any moment), or -1/ENOSYS. */
 int sched_getcpu(void);
 
+/*
+ * CPU sets, as glibc's (1024 CPUs). The kernel has no affinity: every
+ * thread may run on every CPU. So sched_getaffinity reports the CPUs
+ * online, and sched_setaffinity accepts a set that holds all of them
+ * (what is true anyway) and refuses any narrower one with ENOSYS.
+ */
+#define CPU_SETSIZE 1024
+typedef struct {
+    unsigned long __bits[CPU_SETSIZE / 64];
+} cpu_set_t;
+#define CPU_ZERO(set) __builtin_memset((set), 0, sizeof(cpu_set_t))
+#define CPU_SET(cpu, set) ((void)((cpu) < CPU_SETSIZE ? ((set)->__bits[(cpu) / 64] |= 1UL << ((cpu) % 64)) : 0))
+#define CPU_CLR(cpu, set) ((void)((cpu) < CPU_SETSIZE ? ((set)->__bits[(cpu) / 64] &= ~(1UL << ((cpu) % 64))) : 0))
+#define CPU_ISSET(cpu, set) ((cpu) < CPU_SETSIZE ? (int)(((set)->__bits[(cpu) / 64] >> ((cpu) % 64)) & 1) : 0)
+#define CPU_COUNT(set) __cowos_cpu_count(sizeof(cpu_set_t), (set))
+int __cowos_cpu_count(size_t size, const cpu_set_t *set);
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
+
 #define SCHED_OTHER 0
 #define SCHED_FIFO 1
 #define SCHED_RR 2

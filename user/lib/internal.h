@@ -32,18 +32,15 @@ int __cowos_trylock(struct __cowos_lock *l);
  * library takes no lock at all, so a single-threaded program writes no
  * lock word (its fork()s copy exactly the pages they did before threads). */
 extern int __cowos_threaded;
-static inline int __cowos_lock_mt(struct __cowos_lock *l)
-{
-    if (!__cowos_threaded)
-        return 0;
-    __cowos_lock(l);
-    return 1;
-}
-static inline void __cowos_unlock_mt(struct __cowos_lock *l, int locked)
-{
-    if (locked)
-        __cowos_unlock(l);
-}
+/* __cowos_lock(l) if the process has threads: 1, else 0 (nothing done). */
+int __cowos_lock_mt(struct __cowos_lock *l);
+/* __cowos_unlock(l) if locked (what __cowos_lock_mt returned) says so. */
+void __cowos_unlock_mt(struct __cowos_lock *l, int locked);
+
+/* fork() calls this instead of the bare system call when set (pthread.c
+ * sets it at the first pthread_atfork or pthread_create). */
+#include <sys/types.h>
+extern pid_t (*__cowos_fork_hook)(void);
 
 /* The lock of stream f (stdio.c), for printf.c's vfprintf. */
 struct __cowos_file;

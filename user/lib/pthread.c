@@ -7,10 +7,11 @@
  * The thread list (list_lock, a __cowos_lock) holds every thread that has
  * not been joined or has not ended detached: join, detach and kill look a
  * thread up there first (ESRCH otherwise), and fork's child keeps only the
- * caller. A thread's detach state changes by compare-and-swap under the
+ * caller. fork() itself stays the bare system call (unistd.c) until there
+ * are atfork handlers or threads: then its hook leads here. A thread's detach state changes by compare-and-swap under the
  * same lock. live counts threads that have not ended (atomic): the last to
- * end calls exit(0), as glibc. Until the first pthread_create nothing here
- * touches memory (a single-threaded fork copies no extra page).
+ * end calls exit(0), as glibc. A program that never makes a thread or
+ * registers a handler links none of this.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include "user/lib/pthread_impl.h"
 
 _Static_assert(SYS_clone == 97 && SYS_munmap == 33 && SYS_exit == 2,
@@ -31,12 +33,6 @@ _Static_assert(SYS_clone == 97 && SYS_munmap == 33 && SYS_exit == 2,
     (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |       \
      CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)
 
-/* What every stdio, malloc and fork() call reads lives in .data, not bss:
- * the data page is one every program has touched, while a bss page read
- * for the first time would take a frame (after a fork, in whichever
- * process reads it first: counted frames would move). */
-#define PT_DATA __attribute__((section(".data")))
-int __cowos_threaded PT_DATA;
 static struct __cowos_lock list_lock;
 static struct pthread *list_head;
 static int live = 1;
@@ -72,11 +68,14 @@ static int list_has(struct pthread *t)
 
 /* The first pthread_create: the caller joins the list and asks the kernel
  * to clear its tid when it ends (so it can be joined too). */
+static pid_t fork_with_handlers(void);
+
 static void threading_start(void)
 {
     struct pthread *self = pt_self();
     self->tid = (int)syscall1(SYS_set_tid_address, (long)&self->tid);
     list_add(self);
+    __cowos_fork_hook = fork_with_handlers;
     __atomic_store_n(&__cowos_threaded, 1, __ATOMIC_RELEASE);
 }
 
@@ -201,6 +200,46 @@ int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy)
 
 /* ---- create, exit, join, detach ---- */
 
+/*
+ * A new thread's memory: a mapping with a guard of guard bytes (PROT_NONE),
+ * a stack of stack bytes, then TLS (initialised) and a zeroed TCB; or, with
+ * ustack, the TLS and TCB carved from the top of the caller's stack. Returns
+ * the TCB with map/map_len set and *sp the stack top, or NULL (errno).
+ */
+static struct pthread *thread_memory(size_t stack, size_t guard, void *ustack, size_t ustack_size, void **sp)
+{
+    size_t top = pt_round_up(pt_tls_size() + sizeof(struct pthread), PT_TLS_ALIGN);
+    if (ustack) { /* TLS and TCB at the top of the caller's stack */
+        uintptr_t end = ((uintptr_t)ustack + ustack_size) & ~(uintptr_t)(PT_TLS_ALIGN - 1);
+        if (end - (uintptr_t)ustack < top + PTHREAD_STACK_MIN / 2) {
+            errno = EINVAL;
+            return NULL;
+        }
+        struct pthread *t = pt_tls_setup((char *)(end - pt_round_up(sizeof(struct pthread), PT_TLS_ALIGN)));
+        *sp = (char *)t - pt_tls_size();
+        return t;
+    }
+    size_t len = guard + pt_round_up(stack + top, PAGE);
+    char *m = mmap(NULL, len, guard ? PROT_NONE : PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    if (guard && mprotect(m + guard, len - guard, PROT_READ | PROT_WRITE) < 0) {
+        int e = errno;
+        munmap(m, len);
+        errno = e;
+        return NULL;
+    }
+    char *tcb_at = m + len - pt_round_up(sizeof(struct pthread), PT_TLS_ALIGN);
+    struct pthread *t = pt_tls_setup(tcb_at);
+    t->map = m;
+    t->map_len = len;
+    t->canary = pt_self()->canary;
+    *sp = tcb_at - pt_tls_size();
+    return t;
+}
+
+
 static int start_thread(void *arg)
 {
     struct pthread *self = arg;
@@ -222,7 +261,7 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr, void *(*fn)(void 
         return EINVAL;
     int saved = errno;
     void *sp;
-    struct pthread *t = pt_tls_alloc(stack, guard, attr->stack_set ? attr->stackaddr : NULL,
+    struct pthread *t = thread_memory(stack, guard, attr->stack_set ? attr->stackaddr : NULL,
                                      stack, &sp);
     if (!t) {
         int e = errno == EINVAL ? EINVAL : EAGAIN;
@@ -487,7 +526,7 @@ void pthread_testcancel(void)
 static struct {
     void (*prepare)(void), (*parent)(void), (*child)(void);
 } atfork[ATFORK_MAX];
-static int natfork PT_DATA;
+static int natfork;
 static struct __cowos_lock atfork_lock;
 
 int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
@@ -501,6 +540,7 @@ int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(vo
     atfork[natfork].parent = parent;
     atfork[natfork].child = child;
     natfork++;
+    __cowos_fork_hook = fork_with_handlers;
     __cowos_unlock(&atfork_lock);
     return 0;
 }
@@ -525,11 +565,13 @@ static void fork_child_threads(void)
     }
 }
 
-pid_t fork(void)
+/*
+ * fork() (unistd.c) comes here once the process has atfork handlers or
+ * threads. The handlers run outside the library's locks: they may
+ * allocate or print.
+ */
+static pid_t fork_with_handlers(void)
 {
-    /* A single-threaded fork writes nothing here (no page of ours turns
-     * into a copy), and the handlers run outside the library's locks:
-     * they may allocate or print. */
     int threaded = __atomic_load_n(&__cowos_threaded, __ATOMIC_ACQUIRE);
     if (threaded)
         __cowos_lock(&atfork_lock);
@@ -580,4 +622,55 @@ int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
         return -1;
     }
     return (int)sysret(__cowos_clone((unsigned long)(unsigned)flags, stack, ptid, ctid, tls, fn, arg));
+}
+
+/* ---- CPU counts and sets (no affinity in the kernel: see <sched.h>) ---- */
+
+int get_nprocs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int get_nprocs_conf(void)
+{
+    return get_nprocs();
+}
+
+int __cowos_cpu_count(size_t size, const cpu_set_t *set)
+{
+    int n = 0;
+    for (size_t i = 0; i < size / sizeof(unsigned long); i++)
+        n += __builtin_popcountl(set->__bits[i]);
+    return n;
+}
+
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set)
+{
+    int cpus = get_nprocs();
+    if (pid < 0) {
+        errno = ESRCH;
+        return -1;
+    }
+    if (size * 8 < (size_t)cpus || size % sizeof(unsigned long)) {
+        errno = EINVAL;
+        return -1;
+    }
+    memset(set, 0, size);
+    for (int c = 0; c < cpus; c++)
+        set->__bits[c / 64] |= 1UL << (c % 64);
+    return 0;
+}
+
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set)
+{
+    cpu_set_t all;
+    if (sched_getaffinity(pid, sizeof(all), &all) < 0)
+        return -1;
+    for (int c = 0; c < get_nprocs(); c++)
+        if ((size_t)c >= size * 8 || !((set->__bits[c / 64] >> (c % 64)) & 1)) {
+            errno = ENOSYS; /* a narrower set: the kernel cannot hold a thread to it */
+            return -1;
+        }
+    return 0;
 }

@@ -119,15 +119,15 @@ void pt_word_unlock(volatile int *w);
 /* The main thread's TCB and static TLS, in main_block (PT_MAIN_BLOCK bytes
  * that live as long as the process: start.c's frame), FS pointed at it;
  * called first thing by start.c. */
-#define PT_MAIN_BLOCK 768
+#define PT_MAIN_BLOCK 464
 void pt_tls_init(char *main_block);
-/*
- * A new thread's memory: a mapping with a guard of guard bytes (PROT_NONE),
- * a stack of stack bytes, then TLS (initialised) and a zeroed TCB; or, with
- * ustack, the TLS and TCB carved from the top of the caller's stack. Returns
- * the TCB with map/map_len set and *sp the stack top, or NULL (errno).
- */
-struct pthread *pt_tls_alloc(size_t stack, size_t guard, void *ustack, size_t ustack_size, void **sp);
+#define PT_TLS_ALIGN 64
+size_t pt_round_up(size_t n, size_t a);
+/* Bytes the static TLS block takes below a TCB. */
+size_t pt_tls_size(void);
+/* Fill the TLS block that ends at tcb_at from the template; a zeroed TCB
+ * pointing at itself there. */
+struct pthread *pt_tls_setup(char *tcb_at);
 
 /* ---- the thread list and fork (pthread.c) ---- */
 extern int __cowos_threaded; /* set once a second thread was created */

@@ -2,15 +2,19 @@
  * pthread_lock.c - the futex locks the library builds on: a plain futex
  * word lock (pt_word_lock: 0 free, 1 held, 2 held with sleepers, Drepper's
  * "mutex 3"), the library's recursive lock (__cowos_lock, internal.h) for
- * malloc, stdio and exit, and turning an absolute timeout into a relative
- * one. A waiter spins briefly, then sleeps in the kernel: nobody spins
- * forever. No state of its own.
+ * malloc, stdio and exit, and the caller's cached tid. A waiter spins
+ * briefly, then sleeps in the kernel: nobody spins forever. Its only state: __cowos_threaded, the switch that turns the
+ * library's locks on (pthread.c sets it at the first pthread_create).
  */
 #include <errno.h>
-#include <time.h>
 #include "user/lib/pthread_impl.h"
 
 #define SPINS 100
+
+/* Read by every stdio and malloc call, so it lives in .data, not bss: the
+ * data page is one every program has touched, while a bss page read for
+ * the first time would take a frame (counted frames would move). */
+int __cowos_threaded __attribute__((section(".data")));
 
 static int cas(volatile int *w, int old, int new)
 {
@@ -49,6 +53,20 @@ void __cowos_lock(struct __cowos_lock *l)
     l->count = 1;
 }
 
+int __cowos_lock_mt(struct __cowos_lock *l)
+{
+    if (!__cowos_threaded)
+        return 0;
+    __cowos_lock(l);
+    return 1;
+}
+
+void __cowos_unlock_mt(struct __cowos_lock *l, int locked)
+{
+    if (locked)
+        __cowos_unlock(l);
+}
+
 int __cowos_trylock(struct __cowos_lock *l)
 {
     void *self = pt_self();
@@ -69,24 +87,6 @@ void __cowos_unlock(struct __cowos_lock *l)
         return;
     __atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
     pt_word_unlock(&l->word);
-}
-
-int pt_reltime(clockid_t clk, const struct timespec *abstime, struct timespec *rel)
-{
-    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000L)
-        return EINVAL;
-    struct timespec now;
-    if (clock_gettime(clk, &now) < 0)
-        return EINVAL;
-    rel->tv_sec = abstime->tv_sec - now.tv_sec;
-    rel->tv_nsec = abstime->tv_nsec - now.tv_nsec;
-    if (rel->tv_nsec < 0) {
-        rel->tv_nsec += 1000000000L;
-        rel->tv_sec--;
-    }
-    if (rel->tv_sec < 0 || (rel->tv_sec == 0 && rel->tv_nsec == 0))
-        return ETIMEDOUT;
-    return 0;
 }
 
 int pt_tid(void)

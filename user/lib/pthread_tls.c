@@ -24,8 +24,8 @@
 #include <sys/mman.h>
 #include "user/lib/pthread_impl.h"
 
-#define TLS_ALIGN 64
-#define MAIN_TLS_MAX 512 /* bytes of static TLS the main thread's bss block holds */
+#define TLS_ALIGN PT_TLS_ALIGN
+#define MAIN_TLS_MAX 256 /* bytes of static TLS start.c's block holds */
 #define PAGE 4096
 
 extern char __tdata_start[] __attribute__((visibility("hidden")));
@@ -37,15 +37,14 @@ extern char __tbss_end[] __attribute__((visibility("hidden")));
 static _Thread_local char tls_anchor __attribute__((aligned(TLS_ALIGN), used));
 
 
-static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+size_t pt_round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+#define round_up pt_round_up
 
-/* Bytes the TLS block takes below the TCB. */
-static size_t tls_size(void) { return round_up((size_t)(__tbss_end - __tdata_start), TLS_ALIGN); }
+size_t pt_tls_size(void) { return round_up((size_t)(__tbss_end - __tdata_start), TLS_ALIGN); }
 
-/* Fill the TLS block that ends at tcb from the template, zero the TCB. */
-static struct pthread *tls_setup(char *tcb_at)
+struct pthread *pt_tls_setup(char *tcb_at)
 {
-    char *block = tcb_at - tls_size();
+    char *block = tcb_at - pt_tls_size();
     size_t init = (size_t)(__tdata_end - __tdata_start);
     memcpy(block, __tdata_start, init);
     memset(block + init, 0, (size_t)(tcb_at - block) - init);
@@ -63,50 +62,17 @@ void pt_tls_init(char *main_block)
     uintptr_t at = ((uintptr_t)main_block + PT_MAIN_BLOCK - sizeof(struct pthread)) &
                    ~(uintptr_t)(TLS_ALIGN - 1);
     char *tcb_at = (char *)at;
-    if (tls_size() > MAIN_TLS_MAX) { /* a program with much TLS: a mapping of its own */
-        size_t len = round_up(tls_size() + sizeof(struct pthread), PAGE);
+    if (pt_tls_size() > MAIN_TLS_MAX) { /* a program with much TLS: a mapping of its own */
+        size_t len = round_up(pt_tls_size() + sizeof(struct pthread), PAGE);
         long m = syscall6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); /* (errno needs FS) */
         if (m < 0)
             syscall1(SYS_exit_group, 127);
-        tcb_at = (char *)m + tls_size();
+        tcb_at = (char *)m + pt_tls_size();
     }
-    struct pthread *t = tls_setup(tcb_at);
+    struct pthread *t = pt_tls_setup(tcb_at);
     t->main = 1;
     t->canary = (uintptr_t)t * 0x9e3779b97f4a7c15ULL;
     if (syscall2(SYS_arch_prctl, PT_ARCH_SET_FS, (long)t) < 0)
         syscall1(SYS_exit_group, 127); /* without FS nothing (errno) works */
-}
-
-struct pthread *pt_tls_alloc(size_t stack, size_t guard, void *ustack, size_t ustack_size, void **sp)
-{
-    size_t top = round_up(tls_size() + sizeof(struct pthread), TLS_ALIGN);
-    if (ustack) { /* TLS and TCB at the top of the caller's stack */
-        uintptr_t end = ((uintptr_t)ustack + ustack_size) & ~(uintptr_t)(TLS_ALIGN - 1);
-        if (end - (uintptr_t)ustack < top + PTHREAD_STACK_MIN / 2) {
-            errno = EINVAL;
-            return NULL;
-        }
-        struct pthread *t = tls_setup((char *)(end - round_up(sizeof(struct pthread), TLS_ALIGN)));
-        *sp = (char *)t - tls_size();
-        return t;
-    }
-    size_t len = guard + round_up(stack + top, PAGE);
-    char *m = mmap(NULL, len, guard ? PROT_NONE : PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    if (guard && mprotect(m + guard, len - guard, PROT_READ | PROT_WRITE) < 0) {
-        int e = errno;
-        munmap(m, len);
-        errno = e;
-        return NULL;
-    }
-    char *tcb_at = m + len - round_up(sizeof(struct pthread), TLS_ALIGN);
-    struct pthread *t = tls_setup(tcb_at);
-    t->map = m;
-    t->map_len = len;
-    t->canary = pt_self()->canary;
-    *sp = tcb_at - tls_size();
-    return t;
 }

@@ -148,6 +148,16 @@ long cw_read(int fd, void *buf, size_t n)
 int cw___cowos_threaded;
 void cw___cowos_lock(void *l) { (void)l; }
 void cw___cowos_unlock(void *l) { (void)l; }
+int cw___cowos_lock_mt(void *l)
+{
+    (void)l;
+    return 0;
+}
+void cw___cowos_unlock_mt(void *l, int locked)
+{
+    (void)l;
+    (void)locked;
+}
 int cw___cowos_trylock(void *l)
 {
     (void)l;
