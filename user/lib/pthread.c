@@ -446,11 +446,11 @@ int pthread_kill(pthread_t th, int sig)
         tid = pt_tid();
     } else {
         __cowos_lock(&list_lock);
-        if (list_has(t))
+        if (list_has(t) && __atomic_load_n(&t->detach, __ATOMIC_ACQUIRE) != DT_EXITED)
             tid = t->tid;
         __cowos_unlock(&list_lock);
     }
-    if (tid == 0 || __atomic_load_n(&t->detach, __ATOMIC_ACQUIRE) == DT_EXITED)
+    if (tid == 0)
         return sig < 0 || sig > 64 ? EINVAL : ESRCH;
     long r = syscall3(SYS_tgkill, getpid(), tid, sig);
     return r == -ESRCH ? ESRCH : (int)-r;
@@ -587,7 +587,7 @@ static pid_t fork_with_handlers(void)
     long r = syscall0(SYS_fork);
     if (r == 0) {
         struct pthread *self = pt_self();
-        if (self->tid) /* a cached tid is the parent's (a read first: no needless copy) */
+        if (self->tid) /* the parent's (a read first: no needless copy) */
             self->tid = 0;
         if (threaded)
             fork_child_threads();

@@ -90,7 +90,7 @@ static inline struct pthread *pt_self(void)
     return p;
 }
 
-/* The caller's tid (the kernel's answer is cached in its TCB). */
+/* The caller's tid (from its TCB once the process has threads). */
 int pt_tid(void);
 
 /* futex(2): wait while *addr == val (rel: relative timeout or NULL); the

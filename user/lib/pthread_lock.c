@@ -2,7 +2,7 @@
  * pthread_lock.c - the futex locks the library builds on: a plain futex
  * word lock (pt_word_lock: 0 free, 1 held, 2 held with sleepers, Drepper's
  * "mutex 3"), the library's recursive lock (__cowos_lock, internal.h) for
- * malloc, stdio and exit, and the caller's cached tid. A waiter spins
+ * malloc, stdio and exit, and the caller's tid. A waiter spins
  * briefly, then sleeps in the kernel: nobody spins forever. Its only state: __cowos_threaded, the switch that turns the
  * library's locks on (pthread.c sets it at the first pthread_create).
  */
@@ -91,8 +91,10 @@ void __cowos_unlock(struct __cowos_lock *l)
 
 int pt_tid(void)
 {
-    struct pthread *self = pt_self();
-    if (!self->tid)
-        self->tid = (int)syscall0(SYS_gettid);
-    return self->tid;
+    /* Once the process has threads every TCB holds its tid (clone's
+     * SETTID, set_tid_address for the first thread, fork's child); before
+     * that it is 0 and asked for: a cache would follow a bare fork into
+     * the child and be wrong there. */
+    int tid = pt_self()->tid;
+    return tid ? tid : (int)syscall0(SYS_gettid);
 }
