@@ -15,6 +15,7 @@
 #include <time.h>
 #include <cowos.h>
 #include <cowstat.h>
+#include <dirent.h>
 #include <fcntl.h> /* after cowos.h: glibc's stat macros (st_atime) would break its struct */
 #include "utest.h"
 
@@ -647,6 +648,34 @@ static void status_kill_and_wait(void)
     EXPECT_EQ(1, count_status_threads());
     long tid = start_thread(0, spin_until_told, 0, &ct2);
     EXPECT_EQ(2, count_status_threads());
+    /* /proc/self/task: one directory per thread, each with its status */
+    DIR *d = opendir("/proc/self/task");
+    EXPECT_TRUE(d != NULL);
+    int entries = 0, found_tid = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        entries++;
+        found_tid |= strtol(e->d_name, NULL, 10) == tid;
+    }
+    if (d)
+        closedir(d);
+    EXPECT_EQ(2, entries);
+    EXPECT_TRUE(found_tid);
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/self/task/%ld/status", tid);
+    int fd = open(path, O_RDONLY);
+    EXPECT_TRUE(fd >= 0);
+    long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    char want[32];
+    snprintf(want, sizeof(want), "Pid:\t%ld\n", tid);
+    EXPECT_TRUE(strstr(buf, want) != NULL);
+    snprintf(want, sizeof(want), "Tgid:\t%d\n", getpid());
+    EXPECT_TRUE(strstr(buf, want) != NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = record_tid;
