@@ -223,8 +223,36 @@ static long vfork_child(void *arg)
     _exit(127);
 }
 
+/* A vfork child that starts a thread and ends before it: the parent gets
+ * its memory back only when that thread, the last, has ended. */
+static long exit_five_later(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 20 * 1000000L};
+    nanosleep(&ts, NULL);
+    return 5;
+}
+
+static long vfork_child_with_thread(void *arg)
+{
+    static volatile int ct;
+    (void)arg;
+    ct = -1;
+    start_thread(2, exit_five_later, 0, &ct);
+    cowos_syscall(SYS_exit, 0, 0, 0, 0, 0, 0); /* this thread only */
+    return 1;
+}
+
 static void clone_as_vfork(void)
 {
+    long pid2 = thr_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[1] + STACK_SIZE, 0, 0, 0,
+                          vfork_child_with_thread, 0);
+    EXPECT_TRUE(pid2 > 0);
+    int st2 = -1;
+    EXPECT_EQ(pid2, waitpid((pid_t)pid2, &st2, 0));
+    EXPECT_TRUE(WIFEXITED(st2));
+    EXPECT_EQ(5, WEXITSTATUS(st2));
+
     long pid = thr_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[1] + STACK_SIZE, 0, 0, 0,
                          vfork_child, 0);
     EXPECT_TRUE(pid > 0);
