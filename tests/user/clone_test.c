@@ -6,6 +6,7 @@
  * count after all of it. Every case that could hang runs under alarm().
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -777,6 +778,111 @@ static void stop_and_continue_the_group(void)
     munmap((void *)sh, 4096);
 }
 
+/* Hostile arguments to the new calls: nothing may crash the kernel or
+ * leak; each answer is one of the errors the call documents. */
+static unsigned long rnd_state = 12345;
+static unsigned long rnd(void)
+{
+    rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+    return rnd_state >> 11;
+}
+
+static long wild_pointer(void)
+{
+    static int word;
+    switch (rnd() % 6) {
+    case 0: return 0;
+    case 1: return 16;
+    case 2: return (long)&word + (long)(rnd() % 4);
+    case 3: return (long)0xffff800000000000UL + (long)(rnd() % 4096) * 8;
+    case 4: return (long)0x00007fffffffe000UL;
+    default: return (long)&word;
+    }
+}
+
+/* What a futex call may answer here. (One chain of && and != over these
+ * values is miscompiled by GCC 12.2 at -O2: it calls 0 an error.) */
+static int futex_result_ok(long r)
+{
+    if (r >= -EAGAIN)
+        return 1; /* a count, 0, EAGAIN or EPERM */
+    switch (r) {
+    case -EFAULT:
+    case -EINVAL:
+    case -ENOSYS:
+    case -ETIMEDOUT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Is r one of the n values that follow? */
+static int one_of(long r, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        found |= va_arg(ap, long) == r;
+    va_end(ap);
+    return found;
+}
+
+static void hostile_arguments(void)
+{
+    int bad = 0;
+    for (int i = 0; i < 3000; i++) {
+        long r = 0;
+        int before = bad;
+        unsigned long what = rnd() % 5;
+        switch (what) {
+        case 0: { /* futex: every op, wild words and timeouts, never a long wait */
+            static struct timespec ts;
+            ts.tv_sec = (long)(rnd() % 3) - 1;
+            ts.tv_nsec = (long)(rnd() % 3) * 999999999L - 1;
+            int op = (int)(rnd() % 16) | (rnd() % 2 ? FUTEX_PRIVATE : 0) |
+                     (rnd() % 4 == 0 ? FUTEX_CLOCK_REALTIME : 0);
+            long t = rnd() % 3 == 0 ? wild_pointer() : (long)&ts;
+            if (t == 0 && (op & 127) != FUTEX_WAKE && (op & 127) != FUTEX_WAKE_BITSET)
+                t = (long)&ts; /* no timeout: a wait could sleep for ever */
+            r = sys6(SYS_futex, wild_pointer(), op, (long)(rnd() % 3) - 1, t, wild_pointer(),
+                     (long)rnd());
+            if (!futex_result_ok(r)) {
+                bad++;
+                printf("# futex op %d timeout %lx: %ld\n", op, t, r);
+            }
+            break;
+        }
+        case 1: { /* arch_prctl: wild codes; a SET_FS is undone at once */
+            unsigned long old = 0;
+            sys6(SYS_arch_prctl, ARCH_GET_FS, (long)&old, 0, 0, 0, 0);
+            r = sys6(SYS_arch_prctl, 0x1000 + (long)(rnd() % 8), wild_pointer(), 0, 0, 0, 0);
+            sys6(SYS_arch_prctl, ARCH_SET_FS, (long)old, 0, 0, 0, 0);
+            bad += !one_of(r, 4, 0L, (long)-EINVAL, (long)-EFAULT, (long)-EPERM);
+            break;
+        }
+        case 2: /* tkill/tgkill with signal 0 or an invalid one */
+            r = sys6(rnd() % 2 ? SYS_tkill : SYS_tgkill, (long)(rnd() % 3000) - 5,
+                     (long)(rnd() % 3000) - 5, rnd() % 2 ? 0 : 65 + (long)(rnd() % 100), 0, 0, 0);
+            bad += !one_of(r, 3, 0L, (long)-EINVAL, (long)-ESRCH);
+            break;
+        case 3: /* getcpu with wild pointers */
+            r = sys6(SYS_getcpu, wild_pointer(), wild_pointer(), wild_pointer(), 0, 0, 0);
+            bad += !one_of(r, 2, 0L, (long)-EFAULT);
+            break;
+        default: /* clone with a flag it refuses, whatever else is set */
+            r = sys6(SYS_clone, (long)(rnd() & ~0xffUL) | CLONE_PARENT, wild_pointer(),
+                     wild_pointer(), wild_pointer(), wild_pointer(), 0);
+            bad += !one_of(r, 2, (long)-EINVAL, (long)-EPERM);
+            break;
+        }
+        if (bad != before && bad < 4)
+            printf("# hostile call %d (kind %lu): unexpected result %ld\n", i, what, r);
+    }
+    EXPECT_EQ(0, bad);
+}
+
 static long exec_true(void *arg)
 {
     (void)arg;
@@ -821,6 +927,7 @@ static void run_all(void)
     exec_in_a_thread();
     status_kill_and_wait();
     stop_and_continue_the_group();
+    hostile_arguments();
 }
 
 /* Run everything in a child; its exit status is the verdict. */
