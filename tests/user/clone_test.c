@@ -778,6 +778,62 @@ static void stop_and_continue_the_group(void)
     munmap((void *)sh, 4096);
 }
 
+/* sigwait in a thread: every thread blocks SIGUSR1 and SIGTERM; one
+ * waits for them; kill() on the process reaches it (not a handler, not
+ * death). sigtimedwait polls and times out with EAGAIN. */
+static volatile int waited_sig, waited_code, waited_pid;
+
+static long sigwaiter(void *arg)
+{
+    (void)arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGTERM);
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    waited_sig = sigwaitinfo(&set, &info);
+    waited_code = info.si_code;
+    waited_pid = info.si_pid;
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0 && sig == SIGTERM)
+        waited_sig += 100;
+    return 0;
+}
+
+static void sigwait_in_a_thread(void)
+{
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, &old); /* the new thread inherits it */
+    struct timespec zero = {0, 0}, short_ts = {0, 30 * 1000000L}, bad = {0, -1};
+    EXPECT_ERR(EAGAIN, sigtimedwait(&set, NULL, &zero));
+    EXPECT_ERR(EAGAIN, sigtimedwait(&set, NULL, &short_ts));
+    EXPECT_ERR(EINVAL, sigtimedwait(&set, NULL, &bad));
+    EXPECT_ERR(EFAULT, sigtimedwait((sigset_t *)16, NULL, &zero));
+    raise(SIGUSR1); /* pending for this thread: taken at once */
+    EXPECT_EQ(SIGUSR1, sigtimedwait(&set, NULL, &zero));
+    static volatile int ct;
+    ct = -1;
+    waited_sig = 0;
+    start_thread(7, sigwaiter, 0, &ct);
+    thread_sleep_ms(20);
+    EXPECT_EQ(0, kill(getpid(), SIGUSR1));
+    thread_sleep_ms(20);
+    EXPECT_EQ(SIGUSR1, waited_sig);
+    EXPECT_EQ(SI_USER, waited_code);
+    EXPECT_EQ(getpid(), waited_pid);
+    EXPECT_EQ(0, kill(getpid(), SIGTERM)); /* blocked everywhere: waited for, not fatal */
+    join(&ct);
+    EXPECT_EQ(SIGUSR1 + 100, waited_sig);
+    sigset_t pend;
+    sigpending(&pend);
+    EXPECT_TRUE(!sigismember(&pend, SIGTERM) && !sigismember(&pend, SIGUSR1));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* Hostile arguments to the new calls: nothing may crash the kernel or
  * leak; each answer is one of the errors the call documents. */
 static unsigned long rnd_state = 12345;
@@ -928,6 +984,7 @@ static void run_all(void)
     status_kill_and_wait();
     stop_and_continue_the_group();
     hostile_arguments();
+    sigwait_in_a_thread();
 }
 
 /* Run everything in a child; its exit status is the verdict. */
