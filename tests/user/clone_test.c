@@ -6,14 +6,18 @@
  * count after all of it. Every case that could hang runs under alarm().
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <cowos.h>
 #include <cowstat.h>
+#include <dirent.h>
+#include <fcntl.h> /* after cowos.h: glibc's stat macros (st_atime) would break its struct */
 #include "utest.h"
 
 #define CLONE_VM 0x00000100UL
@@ -220,8 +224,36 @@ static long vfork_child(void *arg)
     _exit(127);
 }
 
+/* A vfork child that starts a thread and ends before it: the parent gets
+ * its memory back only when that thread, the last, has ended. */
+static long exit_five_later(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 20 * 1000000L};
+    nanosleep(&ts, NULL);
+    return 5;
+}
+
+static long vfork_child_with_thread(void *arg)
+{
+    static volatile int ct;
+    (void)arg;
+    ct = -1;
+    start_thread(2, exit_five_later, 0, &ct);
+    cowos_syscall(SYS_exit, 0, 0, 0, 0, 0, 0); /* this thread only */
+    return 1;
+}
+
 static void clone_as_vfork(void)
 {
+    long pid2 = thr_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[1] + STACK_SIZE, 0, 0, 0,
+                          vfork_child_with_thread, 0);
+    EXPECT_TRUE(pid2 > 0);
+    int st2 = -1;
+    EXPECT_EQ(pid2, waitpid((pid_t)pid2, &st2, 0));
+    EXPECT_TRUE(WIFEXITED(st2));
+    EXPECT_EQ(5, WEXITSTATUS(st2));
+
     long pid = thr_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[1] + STACK_SIZE, 0, 0, 0,
                          vfork_child, 0);
     EXPECT_TRUE(pid > 0);
@@ -557,8 +589,10 @@ static void signals_to_threads(void)
 
 /* ---- fork and exec from a thread ---- */
 
+static long count_status_threads(void);
 static volatile long fork_result;
 static char *cow_region;
+static long sibling_tid;
 
 static long fork_from_thread(void *arg)
 {
@@ -567,7 +601,22 @@ static long fork_from_thread(void *arg)
     if (c == 0) {
         /* one thread: ours, with the pid as tid */
         long ok = sys6(SYS_gettid, 0, 0, 0, 0, 0, 0) == getpid() && cow_region[0] == 'a';
-        cow_region[0] = 'c';
+        /* the region is copy-on-write: each page written is one fault, one copy */
+        struct cowos_memstat m0, m1;
+        cowos_memstat(&m0);
+        cowos_memstat(&m0);
+        for (int i = 0; i < 4; i++)
+            cow_region[i * 4096] = 'c';
+        cowos_memstat(&m1);
+        if (m1.cow_faults - m0.cow_faults != 4 || m1.cow_copies - m0.cow_copies != 4) {
+            printf("# fork from a thread: expected 4 COW faults and copies, got %lu and %lu\n",
+                   m1.cow_faults - m0.cow_faults, m1.cow_copies - m0.cow_copies);
+            ok = 0;
+        }
+        /* the parent's other threads are not in this process */
+        if (sys6(SYS_tgkill, getpid(), sibling_tid, 0, 0, 0, 0) != -ESRCH ||
+            count_status_threads() != 1)
+            ok = 0;
         _exit(ok ? 0 : 1);
     }
     int st = -1;
@@ -583,7 +632,7 @@ static void fork_in_a_thread(void)
     static volatile int ct, ct2;
     ct = ct2 = -1;
     stop_spinning = 0;
-    start_thread(0, spin_until_told, 0, &ct2); /* a sibling that must not be copied */
+    sibling_tid = start_thread(0, spin_until_told, 0, &ct2); /* a sibling that must not be copied */
     fork_result = 0;
     start_thread(1, fork_from_thread, 0, &ct);
     join(&ct);
@@ -592,6 +641,302 @@ static void fork_in_a_thread(void)
     stop_spinning = 1;
     join(&ct2);
     munmap(cow_region, 4 * 4096);
+}
+
+/* /proc/self/status counts the threads; kill() with another thread's id
+ * reaches the process; a non-leader thread waits for the process's child. */
+static long count_status_threads(void)
+{
+    char buf[1024];
+    int fd = open("/proc/self/status", O_RDONLY);
+    if (fd < 0)
+        return -1;
+    long n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    char *l = strstr(buf, "Threads:");
+    return l ? strtol(l + 8, NULL, 10) : -1;
+}
+
+static volatile long waited;
+
+static long wait_for_child(void *arg)
+{
+    int st = -1;
+    waited = waitpid((pid_t)(long)arg, &st, 0) == (long)arg && WEXITSTATUS(st) == 4 ? 1 : -1;
+    return 0;
+}
+
+static void status_kill_and_wait(void)
+{
+    static volatile int ct, ct2;
+    ct = ct2 = -1;
+    stop_spinning = 0;
+    EXPECT_EQ(1, count_status_threads());
+    long tid = start_thread(0, spin_until_told, 0, &ct2);
+    EXPECT_EQ(2, count_status_threads());
+    /* /proc/self/task: one directory per thread, each with its status */
+    DIR *d = opendir("/proc/self/task");
+    EXPECT_TRUE(d != NULL);
+    int entries = 0, found_tid = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        entries++;
+        found_tid |= strtol(e->d_name, NULL, 10) == tid;
+    }
+    if (d)
+        closedir(d);
+    EXPECT_EQ(2, entries);
+    EXPECT_TRUE(found_tid);
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/self/task/%ld/status", tid);
+    int fd = open(path, O_RDONLY);
+    EXPECT_TRUE(fd >= 0);
+    long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    char want[32];
+    snprintf(want, sizeof(want), "Pid:\t%ld\n", tid);
+    EXPECT_TRUE(strstr(buf, want) != NULL);
+    snprintf(want, sizeof(want), "Tgid:\t%d\n", getpid());
+    EXPECT_TRUE(strstr(buf, want) != NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = record_tid;
+    sigaction(SIGUSR2, &sa, NULL);
+    handled_by = 0;
+    EXPECT_EQ(0, kill((pid_t)tid, SIGUSR2)); /* the process: the leader takes it */
+    EXPECT_EQ(getpid(), handled_by);
+    signal(SIGUSR2, SIG_DFL);
+    pid_t c = fork();
+    if (c == 0) {
+        thread_sleep_ms(20);
+        _exit(4);
+    }
+    waited = 0;
+    start_thread(1, wait_for_child, (void *)(long)c, &ct);
+    join(&ct);
+    EXPECT_EQ(1, waited);
+    stop_spinning = 1;
+    join(&ct2);
+    EXPECT_EQ(1, count_status_threads());
+}
+
+/* SIGSTOP stops every thread; SIGCONT continues them all. */
+static volatile int ticks_b;
+
+static long tick_b(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        ticks_b++;
+        thread_sleep_ms(2);
+    }
+    return 0;
+}
+
+static void stop_and_continue_the_group(void)
+{
+    volatile int *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    EXPECT_TRUE(sh != MAP_FAILED);
+    sh[0] = sh[1] = 0;
+    pid_t c = fork();
+    if (c == 0) {
+        static volatile int ct;
+        ct = -1;
+        start_thread(0, tick_b, 0, &ct);
+        for (;;) {
+            sh[0]++;
+            sh[1] = ticks_b;
+            thread_sleep_ms(2);
+        }
+    }
+    thread_sleep_ms(30);
+    EXPECT_EQ(0, kill(c, SIGSTOP));
+    int st = -1;
+    EXPECT_EQ(c, waitpid(c, &st, WUNTRACED));
+    EXPECT_TRUE(WIFSTOPPED(st));
+    thread_sleep_ms(20); /* what was on its way out settles */
+    int a = sh[0], b = sh[1];
+    thread_sleep_ms(50);
+    EXPECT_EQ(a, sh[0]); /* the leader is stopped */
+    EXPECT_EQ(b, sh[1]); /* and so is the other thread (the leader copies its count) */
+    EXPECT_EQ(0, kill(c, SIGCONT));
+    EXPECT_EQ(c, waitpid(c, &st, WCONTINUED));
+    EXPECT_TRUE(WIFCONTINUED(st));
+    thread_sleep_ms(50);
+    EXPECT_TRUE(sh[0] > a);
+    EXPECT_TRUE(sh[1] > b);
+    EXPECT_EQ(0, kill(c, SIGKILL));
+    EXPECT_EQ(c, waitpid(c, &st, 0));
+    EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    munmap((void *)sh, 4096);
+}
+
+/* sigwait in a thread: every thread blocks SIGUSR1 and SIGTERM; one
+ * waits for them; kill() on the process reaches it (not a handler, not
+ * death). sigtimedwait polls and times out with EAGAIN. */
+static volatile int waited_sig, waited_code, waited_pid;
+
+static long sigwaiter(void *arg)
+{
+    (void)arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGTERM);
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    waited_sig = sigwaitinfo(&set, &info);
+    waited_code = info.si_code;
+    waited_pid = info.si_pid;
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0 && sig == SIGTERM)
+        waited_sig += 100;
+    return 0;
+}
+
+static void sigwait_in_a_thread(void)
+{
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, &old); /* the new thread inherits it */
+    struct timespec zero = {0, 0}, short_ts = {0, 30 * 1000000L}, bad = {0, -1};
+    EXPECT_ERR(EAGAIN, sigtimedwait(&set, NULL, &zero));
+    EXPECT_ERR(EAGAIN, sigtimedwait(&set, NULL, &short_ts));
+    EXPECT_ERR(EINVAL, sigtimedwait(&set, NULL, &bad));
+    EXPECT_ERR(EFAULT, sigtimedwait((sigset_t *)16, NULL, &zero));
+    raise(SIGUSR1); /* pending for this thread: taken at once */
+    EXPECT_EQ(SIGUSR1, sigtimedwait(&set, NULL, &zero));
+    static volatile int ct;
+    ct = -1;
+    waited_sig = 0;
+    start_thread(7, sigwaiter, 0, &ct);
+    thread_sleep_ms(20);
+    EXPECT_EQ(0, kill(getpid(), SIGUSR1));
+    thread_sleep_ms(20);
+    EXPECT_EQ(SIGUSR1, waited_sig);
+    EXPECT_EQ(SI_USER, waited_code);
+    EXPECT_EQ(getpid(), waited_pid);
+    EXPECT_EQ(0, kill(getpid(), SIGTERM)); /* blocked everywhere: waited for, not fatal */
+    join(&ct);
+    EXPECT_EQ(SIGUSR1 + 100, waited_sig);
+    sigset_t pend;
+    sigpending(&pend);
+    EXPECT_TRUE(!sigismember(&pend, SIGTERM) && !sigismember(&pend, SIGUSR1));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Hostile arguments to the new calls: nothing may crash the kernel or
+ * leak; each answer is one of the errors the call documents. */
+static unsigned long rnd_state = 12345;
+static unsigned long rnd(void)
+{
+    rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+    return rnd_state >> 11;
+}
+
+static long wild_pointer(void)
+{
+    static int word;
+    switch (rnd() % 6) {
+    case 0: return 0;
+    case 1: return 16;
+    case 2: return (long)&word + (long)(rnd() % 4);
+    case 3: return (long)0xffff800000000000UL + (long)(rnd() % 4096) * 8;
+    case 4: return (long)0x00007fffffffe000UL;
+    default: return (long)&word;
+    }
+}
+
+/* What a futex call may answer here. (One chain of && and != over these
+ * values is miscompiled by GCC 12.2 at -O2: it calls 0 an error.) */
+static int futex_result_ok(long r)
+{
+    if (r >= -EAGAIN)
+        return 1; /* a count, 0, EAGAIN or EPERM */
+    switch (r) {
+    case -EFAULT:
+    case -EINVAL:
+    case -ENOSYS:
+    case -ETIMEDOUT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Is r one of the n values that follow? */
+static int one_of(long r, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        found |= va_arg(ap, long) == r;
+    va_end(ap);
+    return found;
+}
+
+static void hostile_arguments(void)
+{
+    int bad = 0;
+    for (int i = 0; i < 3000; i++) {
+        long r = 0;
+        int before = bad;
+        unsigned long what = rnd() % 5;
+        switch (what) {
+        case 0: { /* futex: every op, wild words and timeouts, never a long wait */
+            static struct timespec ts;
+            ts.tv_sec = (long)(rnd() % 3) - 1;
+            ts.tv_nsec = (long)(rnd() % 3) * 999999999L - 1;
+            int op = (int)(rnd() % 16) | (rnd() % 2 ? FUTEX_PRIVATE : 0) |
+                     (rnd() % 4 == 0 ? FUTEX_CLOCK_REALTIME : 0);
+            long t = rnd() % 3 == 0 ? wild_pointer() : (long)&ts;
+            if (t == 0 && (op & 127) != FUTEX_WAKE && (op & 127) != FUTEX_WAKE_BITSET)
+                t = (long)&ts; /* no timeout: a wait could sleep for ever */
+            r = sys6(SYS_futex, wild_pointer(), op, (long)(rnd() % 3) - 1, t, wild_pointer(),
+                     (long)rnd());
+            if (!futex_result_ok(r)) {
+                bad++;
+                printf("# futex op %d timeout %lx: %ld\n", op, t, r);
+            }
+            break;
+        }
+        case 1: { /* arch_prctl: wild codes; a SET_FS is undone at once */
+            unsigned long old = 0;
+            sys6(SYS_arch_prctl, ARCH_GET_FS, (long)&old, 0, 0, 0, 0);
+            r = sys6(SYS_arch_prctl, 0x1000 + (long)(rnd() % 8), wild_pointer(), 0, 0, 0, 0);
+            sys6(SYS_arch_prctl, ARCH_SET_FS, (long)old, 0, 0, 0, 0);
+            bad += !one_of(r, 4, 0L, (long)-EINVAL, (long)-EFAULT, (long)-EPERM);
+            break;
+        }
+        case 2: /* tkill/tgkill with signal 0 or an invalid one */
+            r = sys6(rnd() % 2 ? SYS_tkill : SYS_tgkill, (long)(rnd() % 3000) - 5,
+                     (long)(rnd() % 3000) - 5, rnd() % 2 ? 0 : 65 + (long)(rnd() % 100), 0, 0, 0);
+            bad += !one_of(r, 3, 0L, (long)-EINVAL, (long)-ESRCH);
+            break;
+        case 3: /* getcpu with wild pointers */
+            r = sys6(SYS_getcpu, wild_pointer(), wild_pointer(), wild_pointer(), 0, 0, 0);
+            bad += !one_of(r, 2, 0L, (long)-EFAULT);
+            break;
+        default: /* clone with a flag it refuses, whatever else is set */
+            r = sys6(SYS_clone, (long)(rnd() & ~0xffUL) | CLONE_PARENT, wild_pointer(),
+                     wild_pointer(), wild_pointer(), wild_pointer(), 0);
+            bad += !one_of(r, 2, (long)-EINVAL, (long)-EPERM);
+            break;
+        }
+        if (bad != before && bad < 4)
+            printf("# hostile call %d (kind %lu): unexpected result %ld\n", i, what, r);
+    }
+    EXPECT_EQ(0, bad);
 }
 
 static long exec_true(void *arg)
@@ -636,6 +981,10 @@ static void run_all(void)
     signals_to_threads();
     fork_in_a_thread();
     exec_in_a_thread();
+    status_kill_and_wait();
+    stop_and_continue_the_group();
+    hostile_arguments();
+    sigwait_in_a_thread();
 }
 
 /* Run everything in a child; its exit status is the verdict. */

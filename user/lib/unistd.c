@@ -177,7 +177,7 @@ int kill(pid_t pid, int sig)
 
 int raise(int sig)
 {
-    return kill(getpid(), sig);
+    return (int)sysret(syscall3(SYS_tgkill, getpid(), gettid(), sig)); /* this thread */
 }
 
 int setpgid(pid_t pid, pid_t pgid)
