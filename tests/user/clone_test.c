@@ -161,10 +161,10 @@ static void unlock(void)
 
 static long adder(void *arg)
 {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 1000; i++) {
         lock();
         long s = sum;
-        if (i % 50 == 0)
+        if (i % 100 == 0)
             sys6(SYS_sched_yield, 0, 0, 0, 0, 0, 0); /* let another thread hit the lock */
         sum = s + (long)arg;
         unlock();
@@ -182,7 +182,38 @@ static void many_threads_share(void)
     }
     for (int i = 0; i < 4; i++)
         join(&ctids[i]);
-    EXPECT_EQ(200 * (1 + 2 + 3 + 4), sum);
+    EXPECT_EQ(1000 * (1 + 2 + 3 + 4), sum);
+}
+
+/* Threads made and ended in a loop, several alive at once (on several
+ * CPUs when there are): every id distinct from the live ones, every join
+ * returns, the sum is exact. */
+static volatile long churn_sum;
+
+static long churn(void *arg)
+{
+    __sync_fetch_and_add(&churn_sum, (long)arg);
+    return 0;
+}
+
+static void create_and_join_in_a_loop(void)
+{
+    static volatile int ct[3];
+    churn_sum = 0;
+    long expect = 0;
+    for (int round = 0; round < 40; round++) {
+        long tids[3];
+        for (int i = 0; i < 3; i++) {
+            ct[i] = -1;
+            tids[i] = start_thread(i, churn, (void *)(long)(round * 3 + i), &ct[i]);
+            expect += round * 3 + i;
+        }
+        EXPECT_TRUE(tids[0] > 0 && tids[1] > 0 && tids[2] > 0);
+        EXPECT_TRUE(tids[0] != tids[1] && tids[1] != tids[2] && tids[0] != tids[2]);
+        for (int i = 0; i < 3; i++)
+            join(&ct[i]);
+    }
+    EXPECT_EQ(expect, churn_sum);
 }
 
 /* ---- clone's flag rules ---- */
@@ -968,6 +999,7 @@ static void run_all(void)
 {
     creation_and_ids();
     many_threads_share();
+    create_and_join_in_a_loop();
     clone_flag_rules();
     clone_as_fork();
     clone_as_vfork();
