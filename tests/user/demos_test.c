@@ -87,6 +87,7 @@ int main(void)
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
     char *kvsnap[] = {"/bin/kvsnap", "2", NULL}; /* leaves /tmp/snapshot */
     char *usercow[] = {"/bin/usercow", NULL};
+    char *psum[] = {"/bin/psum", "2", "1", "1", NULL}; /* sums agree; no timing asserted */
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -105,5 +106,6 @@ int main(void)
     expect_demo_ok(kvsnap);
     unlink("/tmp/snapshot");
     expect_demo_ok(usercow);
+    expect_demo_ok(psum);
     utest_exit();
 }
