@@ -237,6 +237,7 @@ __noreturn void proc_exit(int status)
     p->areas = NULL;
     if (p->pid == p->sid)
         tty_session_leader_exited(p->sid); /* SIGHUP to the foreground, console freed */
+    /* LAB-BEGIN fork: give p's children to init, waking it for those already zombies; decide whether p leaves a zombie at all (docs/labs/fork.md, step 4) */
     bool zombie_for_init = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &table[i];
@@ -249,12 +250,20 @@ __noreturn void proc_exit(int status)
     }
     if (zombie_for_init)
         proc_wakeup(init_proc);
+    struct cowos_sigaction *chld = p->parent ? &p->parent->sig_action[SIGCHLD] : NULL;
+    p->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
+    /* LAB-STUB
+     * // Given: the children go to init. Missing: waking init for a zombie
+     * // among them, and the case where nobody will ever wait for p.
+     * for (int i = 0; i < NPROC; i++)
+     *     if (table[i].state != PROC_UNUSED && table[i].parent == p)
+     *         table[i].parent = init_proc;
+     * p->autoreap = false;
+     * LAB-END fork */
     orphan_stopped_groups(p);
     p->exit_status = status;
     p->alarm_tick = 0;
     int sig = status & 0x7f;
-    struct cowos_sigaction *chld = p->parent ? &p->parent->sig_action[SIGCHLD] : NULL;
-    p->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
     p->state = PROC_ZOMBIE;
     signal_notify_parent(p, sig == 0 ? CLD_EXITED : (status & PROC_STATUS_CORE) ? CLD_DUMPED : CLD_KILLED,
                          sig == 0 ? (status >> 8) & 0xff : sig);
