@@ -106,7 +106,7 @@ struct file *file_get(struct proc *p, int fd)
 {
     if (!p || fd < 0 || fd >= NOFILE)
         return NULL;
-    return p->files[fd];
+    return proc_group(p)->files[fd];
 }
 
 /* New descriptors stay below RLIMIT_NOFILE (proc/rlimit.c); those already
@@ -114,7 +114,7 @@ struct file *file_get(struct proc *p, int fd)
 static int lowest_free(const struct proc *p)
 {
     for (int fd = 0; fd < rlimit_nofile(p); fd++)
-        if (!p->files[fd])
+        if (!proc_group(p)->files[fd])
             return fd;
     return -EMFILE;
 }
@@ -123,7 +123,7 @@ static int lowest_free(const struct proc *p)
 static int lowest_free_from(const struct proc *p, int from)
 {
     for (int fd = from; fd < rlimit_nofile(p); fd++)
-        if (!p->files[fd])
+        if (!proc_group(p)->files[fd])
             return fd;
     return -EMFILE;
 }
@@ -131,8 +131,8 @@ static int lowest_free_from(const struct proc *p, int from)
 /* Fill the free slot fd with f (the caller's reference) and its flag. */
 static void install_at(struct proc *p, int fd, struct file *f, bool cloexec)
 {
-    p->files[fd] = f;
-    p->fd_flags[fd] = cloexec ? FD_CLOEXEC : 0;
+    proc_group(p)->files[fd] = f;
+    proc_group(p)->fd_flags[fd] = cloexec ? FD_CLOEXEC : 0;
 }
 
 int file_fd_install(struct proc *p, struct file *f)
@@ -148,8 +148,8 @@ int file_fd_close(struct proc *p, int fd)
     struct file *f = file_get(p, fd);
     if (!f)
         return -EBADF;
-    p->files[fd] = NULL;
-    p->fd_flags[fd] = 0;
+    proc_group(p)->files[fd] = NULL;
+    proc_group(p)->fd_flags[fd] = 0;
     file_close(f);
     return 0;
 }
@@ -170,7 +170,7 @@ static int dup_onto(struct proc *p, struct file *f, int newfd, bool cloexec)
 {
     /* Install first, close after: the old file's close cannot see a
      * half-updated table. */
-    struct file *prev = p->files[newfd];
+    struct file *prev = proc_group(p)->files[newfd];
     install_at(p, newfd, file_ref(f), cloexec);
     if (prev)
         file_close(prev);
@@ -208,7 +208,7 @@ int file_fd_pipe(struct proc *p, int fds[2], int flags)
         return -EINVAL; /* Linux also has O_DIRECT (packet mode): not here */
     int free_slots = 0;
     for (int fd = 0; fd < rlimit_nofile(p); fd++)
-        free_slots += !p->files[fd];
+        free_slots += !proc_group(p)->files[fd];
     if (free_slots < 2)
         return -EMFILE;
     struct file *rf, *wf;
@@ -241,9 +241,9 @@ long file_fcntl(struct proc *p, int fd, int cmd, long arg)
         return nfd;
     }
     case F_GETFD:
-        return p->fd_flags[fd];
+        return proc_group(p)->fd_flags[fd];
     case F_SETFD:
-        p->fd_flags[fd] = argi & FD_CLOEXEC;
+        proc_group(p)->fd_flags[fd] = argi & FD_CLOEXEC;
         return 0;
     case F_GETFL: {
         int acc = (f->flags & FILE_READ) && (f->flags & FILE_WRITE) ? O_RDWR
@@ -266,19 +266,19 @@ long file_fcntl(struct proc *p, int fd, int cmd, long arg)
 void file_close_on_exec(struct proc *p)
 {
     for (int fd = 0; fd < NOFILE; fd++)
-        if (p->files[fd] && (p->fd_flags[fd] & FD_CLOEXEC))
+        if (proc_group(p)->files[fd] && (proc_group(p)->fd_flags[fd] & FD_CLOEXEC))
             file_fd_close(p, fd);
 }
 
 int file_install_console(struct proc *p)
 {
-    p->umask = 022; /* Linux's default for init */
+    proc_group(p)->umask = 022; /* Linux's default for init */
     struct file *f = tty_open();
     if (!f)
         return -ENOMEM;
     f->status = O_LARGEFILE; /* as Linux's console, opened with open() */
     for (int fd = 0; fd <= 2; fd++) {
-        struct file *prev = p->files[fd];
+        struct file *prev = proc_group(p)->files[fd];
         install_at(p, fd, fd == 0 ? f : file_ref(f), false);
         if (prev)
             file_close(prev);
@@ -288,14 +288,14 @@ int file_install_console(struct proc *p)
 
 int file_copy_table(struct proc *child, const struct proc *parent)
 {
-    struct inode *old_cwd = child->cwd;
-    child->cwd = parent->cwd ? vfs_iget(parent->cwd) : NULL;
+    struct inode *old_cwd = proc_group(child)->cwd;
+    proc_group(child)->cwd = proc_group(parent)->cwd ? vfs_iget(proc_group(parent)->cwd) : NULL;
     vfs_iput(old_cwd);
-    child->umask = parent->umask;
+    proc_group(child)->umask = proc_group(parent)->umask;
     for (int fd = 0; fd < NOFILE; fd++) {
-        struct file *prev = child->files[fd];
-        child->files[fd] = parent->files[fd] ? file_ref(parent->files[fd]) : NULL;
-        child->fd_flags[fd] = parent->fd_flags[fd];
+        struct file *prev = proc_group(child)->files[fd];
+        proc_group(child)->files[fd] = proc_group(parent)->files[fd] ? file_ref(proc_group(parent)->files[fd]) : NULL;
+        proc_group(child)->fd_flags[fd] = proc_group(parent)->fd_flags[fd];
         if (prev)
             file_close(prev);
     }
@@ -304,10 +304,10 @@ int file_copy_table(struct proc *child, const struct proc *parent)
 
 void file_close_all(struct proc *p)
 {
-    vfs_iput(p->cwd);
-    p->cwd = NULL;
+    vfs_iput(proc_group(p)->cwd);
+    proc_group(p)->cwd = NULL;
     for (int fd = 0; fd < NOFILE; fd++)
-        if (p->files[fd])
+        if (proc_group(p)->files[fd])
             file_fd_close(p, fd);
 }
 

@@ -59,6 +59,7 @@
 /* si_code values. */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_TKILL (-6) /* tkill, tgkill */
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRERR 2

@@ -26,6 +26,8 @@
 #include "proc/rlimit.h"
 #include "proc/sched.h"
 #include "proc/signal.h"
+#include "proc/futex.h"
+#include "proc/thread.h"
 #include "kernel/tty.h"
 
 typedef long (*syscall_fn)(const struct trapframe *tf);
@@ -91,6 +93,20 @@ ARGS3(sys_vmmap)
 ARGS2(sys_pipe2)
 ARGS3(sys_dup3)
 ARGS3(sys_fcntl)
+#define ARGS5(f)                                                                               \
+    static long call_##f(const struct trapframe *tf)                                           \
+    {                                                                                          \
+        return f((long)tf->rdi, (long)tf->rsi, (long)tf->rdx, (long)tf->r10, (long)tf->r8);    \
+    }
+ARGS5(sys_clone)
+ARGS1(sys_exit_group)
+ARGS0(sys_gettid)
+ARGS1(sys_set_tid_address)
+ARGS6(sys_futex)
+ARGS2(sys_arch_prctl)
+ARGS2(sys_tkill)
+ARGS3(sys_tgkill)
+ARGS3(sys_getcpu)
 ARGS6(sys_mmap)
 ARGS2(sys_munmap)
 ARGS3(sys_mprotect)
@@ -154,6 +170,15 @@ ARGS3(sys_faccessat)
 static const syscall_fn table[SYS_COUNT] = {
     [SYS_fork] = call_sys_fork,
     [SYS_vfork] = call_sys_vfork,
+    [SYS_clone] = call_sys_clone,
+    [SYS_exit_group] = call_sys_exit_group,
+    [SYS_gettid] = call_sys_gettid,
+    [SYS_set_tid_address] = call_sys_set_tid_address,
+    [SYS_futex] = call_sys_futex,
+    [SYS_arch_prctl] = call_sys_arch_prctl,
+    [SYS_tkill] = call_sys_tkill,
+    [SYS_tgkill] = call_sys_tgkill,
+    [SYS_getcpu] = call_sys_getcpu,
     [SYS_exit] = call_sys_exit,
     [SYS_wait4] = call_sys_wait4,
     [SYS_getpid] = call_sys_getpid,

@@ -13,7 +13,8 @@
 #define KERNEL_SYSNUM_H
 
 #define SYS_fork 1        /* () -> child pid in parent, 0 in child */
-#define SYS_exit 2        /* (int status) -> does not return */
+#define SYS_exit 2        /* (int status) -> does not return: ends the calling thread (the
+                             process with its last thread); the C library's _exit is SYS_exit_group */
 #define SYS_wait4 3       /* (pid, int *status, options) -> pid, or 0 with WNOHANG */
 #define SYS_getpid 4      /* () */
 #define SYS_getppid 5     /* () */
@@ -67,10 +68,21 @@
 #define SYS_getrlimit 52      /* (resource, struct cowos_rlimit *) Linux's RLIMIT_* numbers */
 #define SYS_setrlimit 53      /* (resource, const struct cowos_rlimit *) */
 #define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
+/* 97, 104-111: threads (proc/thread.c, proc/futex.c), Linux's semantics. */
+#define SYS_clone 97      /* (flags, newsp, int *parent_tid, int *child_tid, tls) -> child tid / 0 */
+#define SYS_exit_group 104 /* (int status) -> does not return: every thread ends */
+#define SYS_gettid 105    /* () */
+#define SYS_set_tid_address 106 /* (int *tidptr) -> tid */
+#define SYS_futex 107     /* (int *uaddr, op, val, const struct timespec *timeout, int *uaddr2, val3) */
+#define SYS_arch_prctl 108 /* (code, addr): ARCH_SET_FS 0x1002, ARCH_GET_FS 0x1003 */
+#define SYS_tkill 109     /* (tid, sig) */
+#define SYS_tgkill 110    /* (tgid, tid, sig) */
+#define SYS_getcpu 111    /* (unsigned *cpu, unsigned *node, void *unused) */
 /* Numbers being added (one block per subsystem, so parallel work never
  * collides): 28-31 descriptors (pipe2, dup3, fcntl), 32-39 memory areas
  * (mmap, munmap, mprotect, madvise, msync), 40-63 signals, process groups and resource limits,
- * 64-95 files, 96-103 process creation (vfork). */
+ * 64-95 files, 96-103 process creation (vfork, clone), 104-111 threads (exit_group,
+ * gettid, set_tid_address, futex, arch_prctl, tkill, tgkill, getcpu); 112-127 free. */
 /* 64-95: the file system (kernel/fs/fscalls.c), Linux's calls of these names. */
 #define SYS_pread64 64    /* (fd, buf, n, offset) */
 #define SYS_pwrite64 65   /* (fd, buf, n, offset) */

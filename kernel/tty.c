@@ -186,7 +186,7 @@ static long tty_read(struct file *f, vaddr_t buf, size_t n)
         /* Job control: a background group of the console's session may not read. */
         if (self && tty_sid && self->sid == tty_sid && self->pgid != tty_pgrp) {
             uint64_t bit = signal_bit(SIGTTIN);
-            if ((self->sig_blocked & bit) || self->sig_action[SIGTTIN].handler == SIG_IGN_HANDLER ||
+            if ((self->sig_blocked & bit) || proc_group(self)->sig_action[SIGTTIN].handler == SIG_IGN_HANDLER ||
                 signal_pgrp_orphaned(self->pgid))
                 return -EIO;
             signal_send_pgrp(self->pgid, SIGTTIN);
@@ -258,7 +258,7 @@ static long check_change(struct proc *self)
     if (self->pgid == tty_pgrp)
         return 0;
     if ((self->sig_blocked & signal_bit(SIGTTOU)) ||
-        self->sig_action[SIGTTOU].handler == SIG_IGN_HANDLER)
+        proc_group(self)->sig_action[SIGTTOU].handler == SIG_IGN_HANDLER)
         return 0;
     if (signal_pgrp_orphaned(self->pgid))
         return -EIO;

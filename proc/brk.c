@@ -19,21 +19,21 @@ long sys_brk(long uaddr)
 {
     struct proc *p = proc_current();
     vaddr_t want = (vaddr_t)uaddr;
-    if (want < p->brk_start || want > BRK_LIMIT)
-        return (long)p->brk; /* includes brk(0): just report the break */
-    vaddr_t old_top = page_round_up(p->brk), new_top = page_round_up(want);
+    if (want < proc_group(p)->brk_start || want > BRK_LIMIT)
+        return (long)proc_group(p)->brk; /* includes brk(0): just report the break */
+    vaddr_t old_top = page_round_up(proc_group(p)->brk), new_top = page_round_up(want);
     if (new_top > old_top) {
         /* As Linux: the new part and one page above it must be free. */
         if (!vma_may_commit(new_top - old_top) ||
             !vma_range_free(p->areas, old_top, new_top + PAGE_SIZE) ||
             vma_map(p->areas, old_top, new_top, VMA_READ | VMA_WRITE, VMA_MAYWRITE, NULL, 0, 0,
                     brk_area_name) < 0)
-            return (long)p->brk;
+            return (long)proc_group(p)->brk;
     } else if (new_top < old_top && vma_unmap(p->areas, new_top, old_top) < 0) {
-        return (long)p->brk;
+        return (long)proc_group(p)->brk;
     }
     if (new_top > old_top && p->areas->lock_future)
         vma_populate(p->areas, old_top, new_top, true); /* mlockall(MCL_FUTURE) */
-    p->brk = want;
+    proc_group(p)->brk = want;
     return (long)want;
 }

@@ -36,6 +36,7 @@
 #include "proc/fork.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 
 #define USER_IMAGE_TOP (USER_STACK_TOP - USER_STACK_MAX) /* segments end below the stack zone */
 #define MAX_PHDRS 64
@@ -229,6 +230,9 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
         if (!sp)
             r = -ENOMEM;
     }
+    /* A threaded caller: the other threads end first (Linux's de_thread). */
+    if (r == 0 && p == proc_current())
+        r = thread_exec_alone();
     if (r < 0) {
         vma_set_destroy(set);
         if (vs)
@@ -255,6 +259,10 @@ int exec_replace(struct proc *p, const char *path, char *const argv[])
     }
     vma_set_destroy(old_areas);
     proc_fpu_reset(p); /* no floating-point state survives exec */
+    p->fs_base = 0; /* nor TLS */
+    if (p == proc_current())
+        thread_switch_in(p);
+    p->clear_child_tid = 0;
     file_close_on_exec(p);
     signal_exec(p); /* caught signals back to default; ignored ones and the mask stay */
     p->brk_start = p->brk = image_end;

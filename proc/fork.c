@@ -28,6 +28,8 @@
 #include "proc/proc.h"
 #include "proc/rlimit.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
+#include "mm/uaccess.h"
 
 static enum fork_mode mode = FORK_TABLES;
 static uint64_t vfork_count;
@@ -104,23 +106,32 @@ int fork_copy_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
 }
 
 /* Everything but memory: open files, registers (fork returns 0 in the
- * child), FPU state, name, parent, session and group, the break. Then the
- * child may run. */
-static void become_child_of(struct proc *child, struct proc *parent)
+ * child), FPU state, TLS base, name, parent, session and group, the break,
+ * and clone's options (o may be NULL). Then the child may run. */
+static void become_child_of(struct proc *child, struct proc *parent, const struct fork_opts *o)
 {
     file_copy_table(child, parent);
     *child->tf = *parent->tf;
     child->tf->rax = 0;
+    child->fs_base = thread_fs_base(parent);
+    if (o) {
+        if (o->newsp)
+            child->tf->rsp = o->newsp;
+        if (o->settls)
+            child->fs_base = o->tls;
+        child->set_child_tid = o->child_settid;
+        child->clear_child_tid = o->child_cleartid;
+    }
     cpu_fxsave(parent->fpu); /* the FPU holds the parent's live user state */
     memcpy(child->fpu, parent->fpu, sizeof(child->fpu));
     strlcpy(child->name, parent->name, sizeof(child->name));
-    child->parent = parent;
+    child->parent = proc_group(parent); /* a thread's child is its process's */
     child->sid = parent->sid;
     child->pgid = parent->pgid;
     signal_fork(child, parent); /* actions and mask inherited, nothing pending */
     rlimit_fork(child, parent);
-    child->brk_start = parent->brk_start;
-    child->brk = parent->brk;
+    child->brk_start = proc_group(parent)->brk_start;
+    child->brk = proc_group(parent)->brk;
     child->state = PROC_RUNNABLE;
 }
 
@@ -135,7 +146,9 @@ static struct proc *alloc_child(struct proc *parent, int *err)
     return proc_alloc(err);
 }
 
-long sys_fork(void)
+long sys_fork(void) { return fork_clone(NULL); }
+
+long fork_clone(const struct fork_opts *o)
 {
     struct proc *parent = proc_current();
     int err = 0;
@@ -160,7 +173,9 @@ long sys_fork(void)
     /* Page-table pages made for the child: its tables but those it shares. */
     vma_get_stats(&after);
     cow_count_fork(copied, child->vs->pt_pages - (after.fork_tables_shared - before.fork_tables_shared));
-    become_child_of(child, parent);
+    if (o && o->parent_settid) /* before the child can run, as Linux; a bad pointer is ignored */
+        (void)uaccess_copy_to_user(o->parent_settid, &child->tid, sizeof(int));
+    become_child_of(child, parent, o);
     return child->pid;
 }
 
@@ -173,7 +188,9 @@ void fork_vfork_release(struct proc *child)
     proc_wakeup(child); /* the parent sleeps on its child */
 }
 
-long sys_vfork(void)
+long sys_vfork(void) { return fork_vclone(NULL); }
+
+long fork_vclone(const struct fork_opts *o)
 {
     struct proc *parent = proc_current();
     int err = 0;
@@ -185,7 +202,9 @@ long sys_vfork(void)
     child->vs = parent->vs;
     child->areas = parent->areas;
     child->vfork_parent = parent;
-    become_child_of(child, parent);
+    if (o && o->parent_settid)
+        (void)uaccess_copy_to_user(o->parent_settid, &child->tid, sizeof(int));
+    become_child_of(child, parent, o);
     /* The parent may not run (or die: its memory is in use) until the child
      * gives the memory back; signals wait until then, as on Linux. */
     parent->vfork_waiting = true;

@@ -38,6 +38,21 @@ long sys_fork(void);
  * register, since the child reuses the parent's stack.
  */
 long sys_vfork(void);
+/* What clone asks of a new process beyond fork (proc/thread.c fills it):
+ * its stack (0: the caller's), TLS base (settls), where to write the
+ * child's id in the parent (before the child runs) and in the child (at its
+ * first run), and the clear-tid address. Pointers unchecked: a bad one is
+ * ignored when written, as Linux. */
+struct fork_opts {
+    vaddr_t newsp;
+    bool settls;
+    uint64_t tls;
+    vaddr_t parent_settid, child_settid, child_cleartid;
+};
+/* fork and vfork with clone's options (o may be NULL: plain fork/vfork). */
+long fork_clone(const struct fork_opts *o);
+long fork_vclone(const struct fork_opts *o);
+
 /* The vfork child execs or exits: its borrowed memory goes back (its vs and
  * areas become NULL) and the parent wakes. */
 struct proc;

@@ -6,6 +6,17 @@
  * below; its user registers (struct trapframe) sit at the top of that stack.
  * Lifecycle: UNUSED -> EMBRYO -> RUNNABLE <-> RUNNING <-> SLEEPING -> ZOMBIE -> UNUSED
  * (the parent's wait reaps a zombie and frees its stack and slot).
+ *
+ * Threads (proc/thread.c): every thread is a slot of its own (own tid,
+ * kernel stack, registers, FS base, signal mask and pending set). The
+ * threads of one process form a thread group; its leader (leader == NULL)
+ * is the slot whose tid is the process id, and it holds what the group
+ * shares: files, cwd, umask, signal actions, the process-wide pending set,
+ * brk, limits, alarm, parent and wait state. Other threads point at it
+ * (leader) and share its vs and areas pointers; proc_group() finds it.
+ * A leader that exits before its threads stays a ZOMBIE that wait does not
+ * report until the last thread is gone (thread_count 0). Loops over
+ * processes (wait, kill, process groups) look at leaders only.
  */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
@@ -35,7 +46,20 @@ enum proc_state {
 };
 
 struct proc {
-    int pid;
+    int pid;                   /* the process id: the thread group's id (the leader's tid) */
+    int tid;                   /* this thread's id (from the same space; == pid for the leader) */
+    struct proc *leader;       /* the group leader, NULL for the leader itself (proc_group) */
+    int thread_count;          /* leader only: threads of the group not yet exited, itself included */
+    bool group_exiting;        /* leader only: exit_group or a fatal signal is ending every thread */
+    int group_exit_status;     /* ... with this wait status */
+    vaddr_t clear_child_tid;   /* CLONE_CHILD_CLEARTID / set_tid_address: 0 and a futex wake at exit */
+    vaddr_t set_child_tid;     /* CLONE_CHILD_SETTID of a forked child: written at its first run */
+    uint64_t fs_base;          /* the user's FS base (TLS): arch_prctl, CLONE_SETTLS; loaded on every switch */
+    /* futex wait (proc/futex.c): the key waited on while futex_waiting */
+    uint64_t futex_key_a, futex_key_b;
+    uint64_t futex_seq;        /* order of arrival: wakers take the oldest first */
+    uint32_t futex_bitset;
+    bool futex_waiting;        /* cleared by the waker (or the waiter giving up) */
     enum proc_state state;
     char name[PROC_NAME_MAX];
     struct proc *parent;       /* NULL only for init */
@@ -58,7 +82,8 @@ struct proc {
     int exit_status;           /* wait status (Linux encoding) once a ZOMBIE */
 
     /* Signals (proc/signal.c owns these); bit (sig - 1) of each mask. */
-    uint64_t sig_pending;      /* sent, not yet delivered (standard signals do not queue) */
+    uint64_t sig_pending;      /* sent to this thread, not yet delivered (standard signals do not queue) */
+    uint64_t sig_shared_pending; /* leader only: sent to the process, for any thread not blocking it */
     uint64_t sig_blocked;      /* never holds SIGKILL or SIGSTOP */
     uint64_t sig_saved_mask;   /* sigsuspend's mask to restore, if sig_restore_mask */
     bool sig_restore_mask;
@@ -78,7 +103,7 @@ struct proc {
     struct proc_siginfo {      /* what each pending signal carries (compact: the */
         int code, pid, status; /* frame's siginfo is built from it) */
         uint64_t addr;
-    } sig_info[NSIG];
+    } sig_info[NSIG], sig_shared_info[NSIG]; /* the second: leader only, for sig_shared_pending */
 
     struct file *files[NOFILE];
     uint8_t fd_flags[NOFILE];  /* per descriptor: FD_CLOEXEC (kernel/file.c owns both) */
@@ -99,8 +124,18 @@ struct proc {
 void proc_init(void);
 /* The process running now, or NULL in the scheduler / during boot. */
 static inline struct proc *proc_current(void) { return cpu0.current; }
-/* Look up a live (non-UNUSED) process by pid; NULL if none. */
+/* The leader of p's thread group: p itself for a leader (and a zeroed
+ * struct proc of the kernel tests). It holds what the threads share. */
+static inline struct proc *proc_group(const struct proc *p)
+{
+    return p->leader ? p->leader : (struct proc *)p;
+}
+/* True for a thread group's leader (every single-threaded process). */
+static inline bool proc_is_leader(const struct proc *p) { return !p->leader; }
+/* Look up a live (non-UNUSED) process by pid (its group leader); NULL if none. */
 struct proc *proc_find(int pid);
+/* Look up a thread by tid (any state but UNUSED and EMBRYO); NULL if none. */
+struct proc *proc_find_tid(int tid);
 /* The table, for iteration by the scheduler, ps-like tools and tests. */
 struct proc *proc_table(void);
 
@@ -123,8 +158,17 @@ void proc_fpu_reset(struct proc *p);
  * with the failure status. */
 void proc_start_init(const char *path, char *const argv[]);
 
-/* Terminate the current process with a wait status; never returns. */
+/* End the current thread with a wait status (SYS_exit): the last thread
+ * of the group to end ends the process, with this status (or the group's,
+ * if exit_group or a fatal signal ends it). Never returns. */
 __noreturn void proc_exit(int status);
+/* execve from a non-leader thread p, the others gone (proc/thread.c):
+ * p becomes the leader, with the leader's pid as its tid, its parent,
+ * children and shared state; the old leader's slot is freed. */
+void proc_take_leader(struct proc *p);
+/* End every thread of the current process, the process with status
+ * (exit_group, a fatal signal). Never returns. */
+__noreturn void proc_exit_group(int status);
 /* A fault of the current process: if the program catches sig (a handler,
  * not blocked) it is queued with si_addr = addr and this returns; otherwise
  * one line naming pid, name, cause and address, and the process dies of it

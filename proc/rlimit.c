@@ -38,15 +38,15 @@ static const struct cowos_rlimit fixed[COWOS_RLIMIT_NLIMITS] = {
 
 void rlimit_fork(struct proc *child, const struct proc *parent)
 {
-    child->nofile_cut_cur = parent->nofile_cut_cur;
-    child->nofile_cut_max = parent->nofile_cut_max;
-    child->nproc_cut_cur = parent->nproc_cut_cur;
-    child->nproc_cut_max = parent->nproc_cut_max;
+    proc_group(child)->nofile_cut_cur = proc_group(parent)->nofile_cut_cur;
+    proc_group(child)->nofile_cut_max = proc_group(parent)->nofile_cut_max;
+    proc_group(child)->nproc_cut_cur = proc_group(parent)->nproc_cut_cur;
+    proc_group(child)->nproc_cut_max = proc_group(parent)->nproc_cut_max;
 }
 
-int rlimit_nofile(const struct proc *p) { return (int)(NOFILE - p->nofile_cut_cur); }
+int rlimit_nofile(const struct proc *p) { return (int)(NOFILE - proc_group(p)->nofile_cut_cur); }
 
-int rlimit_nproc(const struct proc *p) { return (int)(NPROC - p->nproc_cut_cur); }
+int rlimit_nproc(const struct proc *p) { return (int)(NPROC - proc_group(p)->nproc_cut_cur); }
 
 bool rlimit_may_fork(const struct proc *p)
 {
@@ -60,9 +60,9 @@ bool rlimit_may_fork(const struct proc *p)
 static struct cowos_rlimit get(const struct proc *p, int resource)
 {
     if (resource == RLIMIT_NOFILE)
-        return (struct cowos_rlimit){NOFILE - p->nofile_cut_cur, NOFILE - p->nofile_cut_max};
+        return (struct cowos_rlimit){NOFILE - proc_group(p)->nofile_cut_cur, NOFILE - proc_group(p)->nofile_cut_max};
     if (resource == RLIMIT_NPROC)
-        return (struct cowos_rlimit){NPROC - p->nproc_cut_cur, NPROC - p->nproc_cut_max};
+        return (struct cowos_rlimit){NPROC - proc_group(p)->nproc_cut_cur, NPROC - proc_group(p)->nproc_cut_max};
     return fixed[resource];
 }
 
@@ -94,11 +94,11 @@ long sys_setrlimit(long resource, long urlim)
     if (want.max > old.max)
         return -EPERM;
     if (resource == RLIMIT_NOFILE) { /* max <= old max <= NOFILE: no wrap */
-        p->nofile_cut_cur = NOFILE - want.cur;
-        p->nofile_cut_max = NOFILE - want.max;
+        proc_group(p)->nofile_cut_cur = NOFILE - want.cur;
+        proc_group(p)->nofile_cut_max = NOFILE - want.max;
     } else if (resource == RLIMIT_NPROC) {
-        p->nproc_cut_cur = NPROC - want.cur;
-        p->nproc_cut_max = NPROC - want.max;
+        proc_group(p)->nproc_cut_cur = NPROC - want.cur;
+        proc_group(p)->nproc_cut_max = NPROC - want.max;
     } else if (want.cur != old.cur || want.max != old.max) {
         return -EINVAL;
     }

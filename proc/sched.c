@@ -20,6 +20,7 @@
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 
 void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
 void sched_first_run(void);
@@ -59,6 +60,7 @@ __noreturn void sched_run(void)
         gdt_set_kernel_stack(p->kstack_top);
         if (!vmm_is_active(p->vs))
             vmm_activate(p->vs);
+        thread_switch_in(p); /* its TLS (FS base) */
         slice_ticks = 0;
         switches++;
         switch_to(&scheduler_rsp, p->ksp);
@@ -74,6 +76,7 @@ void sched_yield(void)
     if (p->state == PROC_RUNNING)
         p->state = PROC_RUNNABLE;
     cpu_fxsave(p->fpu);
+    thread_switch_out(p);
     switch_to(&p->ksp, scheduler_rsp);
     cpu_fxrstor(p->fpu);
 }
@@ -83,6 +86,7 @@ void sched_yield(void)
 void sched_first_run(void)
 {
     cpu_fxrstor(proc_current()->fpu);
+    thread_first_run(proc_current()); /* CLONE_CHILD_SETTID */
     proc_check_signals(); /* killed before it ever ran (the OOM killer's tie): no user code runs */
 }
 

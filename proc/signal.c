@@ -8,6 +8,11 @@
  * is pending at most once (bit set in sig_pending, its siginfo in
  * sig_info[sig], the first sender's); p->pending_signal != 0 means p dies at
  * its next return to user mode, whatever else is pending.
+ * Threads: actions are the group's (the leader's sig_action); a signal sent
+ * to a thread (a fault, tkill) is pending in its own set, one sent to the
+ * process in the leader's sig_shared_pending, taken by whichever thread
+ * does not block it (the one woken: the leader if it can, as Linux). Stops
+ * and continues act on every thread; a fatal action ends the group.
  */
 #include "proc/signal.h"
 #include "kernel/cpu.h"
@@ -90,7 +95,7 @@ bool signal_dumps_core(int sig)
 /* Would p, right now, throw sig away on arrival? */
 static bool ignores(const struct proc *p, int sig)
 {
-    unsigned long h = p->sig_action[sig].handler;
+    unsigned long h = proc_group(p)->sig_action[sig].handler;
     if (h == SIG_IGN_HANDLER)
         return sig != SIGKILL && sig != SIGSTOP;
     return h == SIG_DFL_HANDLER && signal_ignored_by_default(sig);
@@ -101,7 +106,7 @@ static bool fatal(const struct proc *p, int sig)
 {
     if (sig == SIGKILL)
         return true;
-    return p->sig_action[sig].handler == SIG_DFL_HANDLER && !signal_ignored_by_default(sig) &&
+    return proc_group(p)->sig_action[sig].handler == SIG_DFL_HANDLER && !signal_ignored_by_default(sig) &&
            !signal_stops_by_default(sig) && !(p->sig_blocked & signal_bit(sig));
 }
 
@@ -113,37 +118,93 @@ static void wake(struct proc *p)
     }
 }
 
-static bool send_info(struct proc *p, int sig, const struct cowos_siginfo *info)
+/* A thread that has not exited. */
+static bool thread_live(const struct proc *t)
 {
-    if (sig <= 0 || sig >= NSIG || p->state == PROC_UNUSED || p->state == PROC_ZOMBIE)
+    return t->state != PROC_UNUSED && t->state != PROC_EMBRYO && t->state != PROC_ZOMBIE;
+}
+
+/* The thread of group g a process-directed sig goes to: the leader if it is
+ * live and does not block sig, else the first such thread, else any live
+ * thread (it stays pending for the group); NULL if none is live. */
+static struct proc *pick_thread(struct proc *g, int sig)
+{
+    if (thread_live(g) && !(g->sig_blocked & signal_bit(sig)))
+        return g;
+    struct proc *t = proc_table(), *any = thread_live(g) ? g : NULL;
+    for (int i = 0; i < NPROC; i++) {
+        if (proc_group(&t[i]) != g || !thread_live(&t[i]))
+            continue;
+        if (!(t[i].sig_blocked & signal_bit(sig)))
+            return &t[i];
+        if (!any)
+            any = &t[i];
+    }
+    return any;
+}
+
+/* Clear bits from the pending sets of group g: its shared one and each thread's. */
+static void clear_pending(struct proc *g, uint64_t bits)
+{
+    g->sig_shared_pending &= ~bits;
+    g->sig_pending &= ~bits;
+    struct proc *t = proc_table();
+    for (int i = 0; i < NPROC; i++)
+        if (t[i].state != PROC_UNUSED && proc_group(&t[i]) == g)
+            t[i].sig_pending &= ~bits;
+}
+
+/*
+ * Send sig to thread p (to_thread: a fault, tkill) or to p's process
+ * (p any of its threads): pending in p's own set or the group's shared
+ * one, and the thread that should notice (p, or pick_thread's) woken.
+ */
+static bool send_info(struct proc *p, int sig, const struct cowos_siginfo *info, bool to_thread)
+{
+    if (sig <= 0 || sig >= NSIG || p->state == PROC_UNUSED)
         return false;
-    if (p->pid == 1 && (sig == SIGKILL || sig == SIGSTOP ||
-                        p->sig_action[sig].handler == SIG_DFL_HANDLER))
+    struct proc *g = proc_group(p);
+    if (to_thread ? p->state == PROC_ZOMBIE : (g->state == PROC_ZOMBIE && g->thread_count <= 0))
+        return false;
+    if (g->pid == 1 && (sig == SIGKILL || sig == SIGSTOP ||
+                        g->sig_action[sig].handler == SIG_DFL_HANDLER))
         return false; /* init: only what it has a handler for */
     uint64_t bit = signal_bit(sig);
+    struct proc *tab = proc_table();
     if (sig == SIGCONT) {
-        p->sig_pending &= ~STOP_SIGNALS;
-        if (p->stopped) {
-            p->stopped = false;
-            wake(p);
-            signal_notify_parent(p, CLD_CONTINUED, SIGCONT);
+        clear_pending(g, STOP_SIGNALS);
+        bool was_stopped = false;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *t = &tab[i];
+            if (t->state != PROC_UNUSED && proc_group(t) == g && t->stopped) {
+                t->stopped = false;
+                wake(t);
+                was_stopped = true;
+            }
         }
+        if (was_stopped)
+            signal_notify_parent(g, CLD_CONTINUED, SIGCONT);
     } else if (bit & STOP_SIGNALS) {
-        p->sig_pending &= ~signal_bit(SIGCONT);
+        clear_pending(g, signal_bit(SIGCONT));
     }
-    if (!(p->sig_blocked & bit) && ignores(p, sig))
+    struct proc *t = to_thread ? p : pick_thread(g, sig);
+    if (!((to_thread ? p : g)->sig_blocked & bit) && ignores(g, sig))
         return false;
-    if (!(p->sig_pending & bit)) {
-        p->sig_pending |= bit;
-        p->sig_info[sig] = (struct proc_siginfo){info->code, info->u.proc.pid,
-                                                 info->u.proc.status, info->u.addr};
+    uint64_t *pending = to_thread ? &p->sig_pending : &g->sig_shared_pending;
+    struct proc_siginfo *si = to_thread ? p->sig_info : g->sig_shared_info;
+    if (!(*pending & bit)) {
+        *pending |= bit;
+        si[sig] = (struct proc_siginfo){info->code, info->u.proc.pid, info->u.proc.status,
+                                        info->u.addr};
     }
-    if (fatal(p, sig) && (!p->pending_signal || sig == SIGKILL))
-        p->pending_signal = sig;
-    if (sig == SIGKILL || (p->pending_signal && p->stopped))
-        p->stopped = false; /* the stop loop lets it go and die */
-    if (!p->stopped && (p->pending_signal || !(p->sig_blocked & bit)))
-        wake(p);
+    if (!t)
+        return true;
+    if (fatal(t, sig) && (!t->pending_signal || sig == SIGKILL))
+        t->pending_signal = sig;
+    if (sig == SIGKILL || (t->pending_signal && t->stopped))
+        t->stopped = false; /* the stop loop lets it go and die (and ends the others) */
+    if (!t->stopped && (t->pending_signal || !(t->sig_blocked & bit)))
+        wake(t);
     return true;
 }
 
@@ -154,7 +215,17 @@ bool signal_send(struct proc *p, int sig, int code, int sender_pid)
     info.signo = sig;
     info.code = code;
     info.u.proc.pid = sender_pid;
-    return send_info(p, sig, &info);
+    return send_info(p, sig, &info, false);
+}
+
+bool signal_send_thread(struct proc *t, int sig, int code, int sender_pid)
+{
+    struct cowos_siginfo info;
+    memset(&info, 0, sizeof(info));
+    info.signo = sig;
+    info.code = code;
+    info.u.proc.pid = sender_pid;
+    return send_info(t, sig, &info, true);
 }
 
 int signal_send_pgrp(int pgid, int sig)
@@ -163,7 +234,8 @@ int signal_send_pgrp(int pgid, int sig)
     struct proc *t = proc_table();
     for (int i = 0; i < NPROC; i++)
         if (pgid > 0 && t[i].state != PROC_UNUSED && t[i].state != PROC_EMBRYO &&
-            t[i].state != PROC_ZOMBIE && t[i].pgid == pgid)
+            (t[i].state != PROC_ZOMBIE || t[i].thread_count > 0) && proc_is_leader(&t[i]) &&
+            t[i].pgid == pgid)
             sent += signal_send(&t[i], sig, SI_KERNEL, 0);
     return sent;
 }
@@ -176,7 +248,7 @@ void signal_notify_parent(struct proc *p, int code, int status)
     if (code == CLD_STOPPED || code == CLD_CONTINUED) {
         p->wait_report = code == CLD_STOPPED ? PROC_STATUS_STOPPED(status) : PROC_STATUS_CONTINUED;
         proc_wakeup(parent);
-        if (parent->sig_action[SIGCHLD].flags & SA_NOCLDSTOP)
+        if (proc_group(parent)->sig_action[SIGCHLD].flags & SA_NOCLDSTOP)
             return;
     }
     struct cowos_siginfo info;
@@ -185,12 +257,13 @@ void signal_notify_parent(struct proc *p, int code, int status)
     info.code = code;
     info.u.proc.pid = p->pid;
     info.u.proc.status = status;
-    send_info(parent, SIGCHLD, &info);
+    send_info(parent, SIGCHLD, &info, false);
 }
 
 bool signal_pending(const struct proc *p)
 {
-    return p && (p->pending_signal || (p->sig_pending & ~p->sig_blocked));
+    return p && (p->pending_signal ||
+                 ((p->sig_pending | proc_group(p)->sig_shared_pending) & ~p->sig_blocked));
 }
 
 bool signal_pgrp_orphaned(int pgid)
@@ -207,18 +280,19 @@ bool signal_pgrp_orphaned(int pgid)
     return true;
 }
 
-/* Die of sig (the core flag for those that dump core); never returns. */
+/* Die of sig (the core flag for those that dump core), with every thread
+ * of the process; never returns. */
 static __noreturn void die(int sig)
 {
-    proc_exit(PROC_STATUS_SIGNALED(sig) | (signal_dumps_core(sig) ? PROC_STATUS_CORE : 0));
+    proc_exit_group(PROC_STATUS_SIGNALED(sig) | (signal_dumps_core(sig) ? PROC_STATUS_CORE : 0));
 }
 
 void signal_force_fault(int sig, int code, const char *cause, vaddr_t addr)
 {
     struct proc *p = proc_current();
     if (p->pending_signal == SIGKILL) /* already killed (the OOM killer said so): that wins */
-        proc_exit(PROC_STATUS_SIGNALED(SIGKILL));
-    struct cowos_sigaction *a = &p->sig_action[sig];
+        die(SIGKILL);
+    struct cowos_sigaction *a = &proc_group(p)->sig_action[sig];
     /* Linux's forced signals: blocked or ignored, the action becomes the default. */
     if (sig != SIGKILL && ((p->sig_blocked & signal_bit(sig)) || a->handler == SIG_IGN_HANDLER)) {
         a->handler = SIG_DFL_HANDLER;
@@ -231,7 +305,7 @@ void signal_force_fault(int sig, int code, const char *cause, vaddr_t addr)
         info.code = code;
         info.u.addr = addr;
         p->sig_pending &= ~signal_bit(sig); /* this fault's info replaces an older one */
-        send_info(p, sig, &info);
+        send_info(p, sig, &info, true);
         return;
     }
     printk("pid %d (%s): killed by %s: %s at %p (rip %p)\n", p->pid, p->name, signal_name(sig),
@@ -239,11 +313,9 @@ void signal_force_fault(int sig, int code, const char *cause, vaddr_t addr)
     die(sig);
 }
 
-/* Stop p (the current process) for sig until SIGCONT or SIGKILL. */
-static void stop(struct proc *p, int sig)
+/* Stay stopped (p is the current thread) until SIGCONT or SIGKILL. */
+static void stop_wait(struct proc *p)
 {
-    p->stopped = true;
-    signal_notify_parent(p, CLD_STOPPED, sig);
     while (p->stopped && !p->pending_signal) {
         p->wait_chan = &p->stopped;
         p->state = PROC_SLEEPING;
@@ -253,10 +325,23 @@ static void stop(struct proc *p, int sig)
     p->stopped = false;
 }
 
+/* Stop p's whole process for sig: every thread stops on its way out to
+ * user mode (p, the current one, right here) until SIGCONT or SIGKILL. */
+static void stop(struct proc *p, int sig)
+{
+    struct proc *g = proc_group(p), *t = proc_table();
+    for (int i = 0; i < NPROC; i++)
+        if (proc_group(&t[i]) == g && thread_live(&t[i]))
+            t[i].stopped = true;
+    p->stopped = true;
+    signal_notify_parent(g, CLD_STOPPED, sig);
+    stop_wait(p);
+}
+
 /* The lowest pending unblocked signal, synchronous ones first; 0 if none. */
 static int next_signal(const struct proc *p)
 {
-    uint64_t ready = p->sig_pending & ~p->sig_blocked;
+    uint64_t ready = (p->sig_pending | proc_group(p)->sig_shared_pending) & ~p->sig_blocked;
     if (ready & SYNC_SIGNALS)
         ready &= SYNC_SIGNALS;
     return ready ? __builtin_ctzl(ready) + 1 : 0;
@@ -337,23 +422,32 @@ void signal_deliver(struct trapframe *tf, long nr)
         return;
     if (nr >= 0 && !is_restart_code((long)tf->rax))
         nr = -1; /* the call finished: nothing to restart */
+    struct proc *g = proc_group(p);
+    if (p->stopped && !p->pending_signal)
+        stop_wait(p); /* another thread stopped the process */
     int sig;
     while (p->pending_signal || (sig = next_signal(p)) != 0) {
         if (p->pending_signal)
             die(p->pending_signal);
-        p->sig_pending &= ~signal_bit(sig);
-        struct proc_siginfo *k = &p->sig_info[sig];
+        struct proc_siginfo *k;
+        if (p->sig_pending & signal_bit(sig)) { /* the thread's own first, as Linux */
+            p->sig_pending &= ~signal_bit(sig);
+            k = &p->sig_info[sig];
+        } else {
+            g->sig_shared_pending &= ~signal_bit(sig);
+            k = &g->sig_shared_info[sig];
+        }
         struct cowos_siginfo info;
         memset(&info, 0, sizeof(info));
         info.signo = sig;
         info.code = k->code;
         if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
             info.u.addr = k->addr; /* a fault's si_addr (0 when sent by kill: pid and uid 0 then) */
-        if (k->code == SI_USER || sig == SIGCHLD) {
+        if (k->code == SI_USER || k->code == SI_TKILL || sig == SIGCHLD) {
             info.u.proc.pid = k->pid;
             info.u.proc.status = k->status;
         }
-        struct cowos_sigaction a = p->sig_action[sig];
+        struct cowos_sigaction a = g->sig_action[sig];
         if (a.handler == SIG_IGN_HANDLER)
             continue;
         if (a.handler == SIG_DFL_HANDLER) {
@@ -383,8 +477,8 @@ void signal_deliver(struct trapframe *tf, long nr)
         }
         p->sig_restore_mask = false;
         if (a.flags & SA_RESETHAND) {
-            p->sig_action[sig].handler = SIG_DFL_HANDLER;
-            p->sig_action[sig].flags &= ~(unsigned long)SA_SIGINFO;
+            g->sig_action[sig].handler = SIG_DFL_HANDLER;
+            g->sig_action[sig].flags &= ~(unsigned long)SA_SIGINFO;
         }
         uint64_t block = a.mask | ((a.flags & SA_NODEFER) ? 0 : signal_bit(sig));
         p->sig_blocked = (p->sig_blocked | block) & ~UNBLOCKABLE;
@@ -399,16 +493,17 @@ void signal_deliver(struct trapframe *tf, long nr)
 
 void signal_fork(struct proc *child, const struct proc *parent)
 {
-    memcpy(child->sig_action, parent->sig_action, sizeof(child->sig_action));
+    memcpy(child->sig_action, proc_group(parent)->sig_action, sizeof(child->sig_action));
     child->sig_blocked = parent->sig_blocked;
     child->sig_pending = 0;
+    child->sig_shared_pending = 0;
     child->alarm_tick = 0;
 }
 
 void signal_exec(struct proc *p)
 {
     for (int sig = 1; sig < NSIG; sig++) {
-        struct cowos_sigaction *a = &p->sig_action[sig];
+        struct cowos_sigaction *a = &proc_group(p)->sig_action[sig];
         if (a->handler != SIG_IGN_HANDLER)
             a->handler = SIG_DFL_HANDLER;
         a->flags = a->restorer = a->mask = 0;
@@ -431,13 +526,14 @@ long sys_rt_sigaction(long lsig, long uact, long uold, long setsize)
         return -EINVAL;
     if (uact && (act.flags & ~(unsigned long)SA_KNOWN))
         return -EINVAL; /* SA_ONSTACK (no sigaltstack here) and unknown bits */
-    if (uold && uaccess_copy_to_user((vaddr_t)uold, &p->sig_action[sig], sizeof(act)) < 0)
+    struct proc *g = proc_group(p);
+    if (uold && uaccess_copy_to_user((vaddr_t)uold, &g->sig_action[sig], sizeof(act)) < 0)
         return -EFAULT;
     if (uact) {
         act.mask &= ~UNBLOCKABLE;
-        p->sig_action[sig] = act;
-        if (ignores(p, sig)) /* POSIX: ignoring a pending signal discards it */
-            p->sig_pending &= ~signal_bit(sig);
+        g->sig_action[sig] = act;
+        if (ignores(p, sig)) /* POSIX: ignoring a pending signal discards it (every thread's) */
+            clear_pending(g, signal_bit(sig));
     }
     return 0;
 }
@@ -471,7 +567,8 @@ long sys_rt_sigpending(long uset, long setsize)
     struct proc *p = proc_current();
     if (setsize < 0 || setsize > 8)
         return -EINVAL;
-    uint64_t set = p->sig_pending & p->sig_blocked;
+    /* the thread's own and the process's, as Linux */
+    uint64_t set = (p->sig_pending | proc_group(p)->sig_shared_pending) & p->sig_blocked;
     if (uaccess_copy_to_user((vaddr_t)uset, &set, (size_t)setsize) < 0)
         return -EFAULT;
     return 0;
@@ -503,7 +600,7 @@ long sys_pause(void)
 
 long sys_alarm(long lseconds)
 {
-    struct proc *p = proc_current();
+    struct proc *p = proc_group(proc_current()); /* one alarm per process */
     uint64_t seconds = (unsigned int)lseconds; /* alarm takes an unsigned int */
     uint64_t now = timer_ticks();
     long left = 0;

@@ -42,7 +42,8 @@ bool signal_stops_by_default(int sig);
 bool signal_dumps_core(int sig);
 
 /*
- * Send sig (1..64) to p with the given si_code and sender pid. Signals p
+ * Send sig (1..64) to p's process (p may be any of its threads; one thread
+ * that does not block sig takes it) with the given si_code and sender pid. Signals p
  * ignores (and does not block) are dropped; SIGCONT continues a stopped p
  * and drops pending stop signals, a stop signal drops a pending SIGCONT;
  * SIGKILL and a fatal default action (not blocked) doom p at once
@@ -51,6 +52,8 @@ bool signal_dumps_core(int sig);
  * Returns true if the signal was left pending (or doomed p).
  */
 bool signal_send(struct proc *p, int sig, int code, int sender_pid);
+/* The same for one thread t (tkill, tgkill): pending in t's own set, t woken. */
+bool signal_send_thread(struct proc *t, int sig, int code, int sender_pid);
 /* SIGCHLD and the wait report for p's parent: p exited, was killed, stopped
  * or continued (code CLD_*, status the exit code or signal). */
 void signal_notify_parent(struct proc *p, int code, int status);

@@ -276,7 +276,7 @@ long sys_getcwd(long ubuf, long size)
     char *buf = kmalloc(VFS_PATH_MAX);
     if (!buf)
         return -ENOMEM;
-    long r = vfs_dir_path(p->cwd ? p->cwd : vfs_root(), buf, VFS_PATH_MAX);
+    long r = vfs_dir_path(proc_group(p)->cwd ? proc_group(p)->cwd : vfs_root(), buf, VFS_PATH_MAX);
     if (r >= 0 && (size_t)r + 1 > (size_t)size)
         r = size == 0 ? -EINVAL : -ERANGE;
     if (r >= 0) {
@@ -300,8 +300,8 @@ long sys_fsync(long fd)
 long sys_umask(long mask)
 {
     struct proc *p = proc_current();
-    long old = p->umask;
-    p->umask = (uint32_t)mask & 0777;
+    long old = proc_group(p)->umask;
+    proc_group(p)->umask = (uint32_t)mask & 0777;
     return old;
 }
 
@@ -374,8 +374,8 @@ static long at_enter(struct at_dir *a, long dirfd, const char *path)
     struct inode *ino = vfs_file_inode(f);
     if (!ino || !VFS_ISDIR(ino->mode))
         return -ENOTDIR;
-    a->saved = a->p->cwd;
-    a->p->cwd = ino;
+    a->saved = proc_group(a->p)->cwd;
+    proc_group(a->p)->cwd = ino;
     a->swapped = true;
     return 0;
 }
@@ -383,7 +383,7 @@ static long at_enter(struct at_dir *a, long dirfd, const char *path)
 static void at_leave(struct at_dir *a)
 {
     if (a->swapped)
-        a->p->cwd = a->saved;
+        proc_group(a->p)->cwd = a->saved;
 }
 
 /* Run fn(p, path, arg) on a user path relative to dirfd. */
@@ -501,7 +501,7 @@ long sys_newfstatat(long dirfd, long upath, long ubuf, long flags)
         if (c == '\0') { /* the descriptor itself */
             if ((int)dirfd == COWOS_AT_FDCWD) {
                 struct proc *p = proc_current();
-                return stat_out(p->cwd ? p->cwd : vfs_root(), ubuf);
+                return stat_out(proc_group(p)->cwd ? proc_group(p)->cwd : vfs_root(), ubuf);
             }
             return sys_fstat(dirfd, ubuf);
         }
@@ -525,12 +525,12 @@ long sys_renameat(long olddirfd, long uold, long newdirfd, long unew)
     struct inode *ostart = NULL, *nstart = NULL;
     r = at_enter(&a, olddirfd, oldp);
     if (r == 0) {
-        ostart = a.swapped ? a.p->cwd : NULL;
+        ostart = a.swapped ? proc_group(a.p)->cwd : NULL;
         at_leave(&a);
         r = at_enter(&a, newdirfd, newp);
     }
     if (r == 0) {
-        nstart = a.swapped ? a.p->cwd : NULL;
+        nstart = a.swapped ? proc_group(a.p)->cwd : NULL;
         at_leave(&a);
         r = vfs_renameat(a.p, ostart, oldp, nstart, newp);
     }

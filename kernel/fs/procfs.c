@@ -312,10 +312,10 @@ static void gen_status(struct text *t, struct proc *p)
         }
     int nfd = 0;
     for (int fd = 0; fd < NOFILE; fd++)
-        nfd += p->files[fd] != NULL;
+        nfd += proc_group(p)->files[fd] != NULL;
     put(t, "Name:\t%s\n", p->name);
     put(t, "State:\t%s\n", state_name(p->state));
-    put(t, "Tgid:\t%d\nPid:\t%d\n", p->pid, p->pid);
+    put(t, "Tgid:\t%d\nPid:\t%d\n", p->pid, p->tid);
     put(t, "PPid:\t%d\n", p->parent ? p->parent->pid : 0);
     put(t, "Sid:\t%d\nPgid:\t%d\n", p->sid, p->pgid);
     put(t, "FDSize:\t%d\nFDUsed:\t%d\n", NOFILE, nfd);
@@ -323,7 +323,8 @@ static void gen_status(struct text *t, struct proc *p)
     put(t, "VmRSS:\t%8lu kB\n", c.resident * 4);
     put(t, "VmShared:\t%8lu kB\n", c.shared * 4);
     put(t, "VmCow:\t%8lu kB\n", c.cow * 4);
-    put(t, "VmHeap:\t%8lu kB\n", (page_round_up(p->brk) - p->brk_start) / 1024);
+    put(t, "VmHeap:\t%8lu kB\n", (page_round_up(proc_group(p)->brk) - proc_group(p)->brk_start) / 1024);
+    put(t, "Threads:\t%d\n", proc_group(p)->thread_count); /* not yet exited */
 }
 
 static void gen_meminfo(struct text *t)

@@ -60,8 +60,8 @@ void vfs_iput(struct inode *ino)
 
 static struct inode *start_dir(struct proc *p, const char *path)
 {
-    if (path[0] != '/' && p && p->cwd)
-        return vfs_iget(p->cwd);
+    if (path[0] != '/' && p && proc_group(p)->cwd)
+        return vfs_iget(proc_group(p)->cwd);
     return vfs_iget(root);
 }
 
@@ -253,7 +253,7 @@ int vfs_lookup_parent(struct proc *p, const char *path, struct inode **dir, char
 
 /* ---- operations by path ---------------------------------------------------- */
 
-static uint32_t umask_of(struct proc *p) { return p ? p->umask : 022; }
+static uint32_t umask_of(struct proc *p) { return p ? proc_group(p)->umask : 022; }
 
 /* Open flags F_GETFL shows (O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC and O_CLOEXEC
  * are gone, and on 64-bit every file is a large file). */
@@ -567,8 +567,8 @@ int vfs_chdir(struct proc *p, struct inode *dir)
 {
     if (!VFS_ISDIR(dir->mode))
         return -ENOTDIR;
-    struct inode *old = p->cwd;
-    p->cwd = vfs_iget(dir);
+    struct inode *old = proc_group(p)->cwd;
+    proc_group(p)->cwd = vfs_iget(dir);
     vfs_iput(old);
     return 0;
 }
@@ -630,7 +630,7 @@ void vfs_name_object(struct proc *p, const char *path, struct pagecache_obj *obj
         strlcpy(obj->name, path, sizeof(obj->name));
         return;
     }
-    long n = vfs_dir_path(p && p->cwd ? p->cwd : root, name, sizeof(name));
+    long n = vfs_dir_path(p && proc_group(p)->cwd ? proc_group(p)->cwd : root, name, sizeof(name));
     if (n < 0)
         n = 0;
     snprintk(obj->name, sizeof(obj->name), "%s%s%s", n ? name : "", n > 1 ? "/" : "", path);

@@ -49,7 +49,7 @@ KTEST(tty_ctrl_c_signals_the_foreground_group_only)
     EXPECT_EQ(0, bg->pending_signal);
     EXPECT_EQ(0, daemon->pending_signal);
     EXPECT_EQ(2, tty_signal_foreground(SIGTSTP)); /* a stop is pending, not fatal */
-    EXPECT_TRUE(job->sig_pending & signal_bit(SIGTSTP));
+    EXPECT_TRUE(job->sig_shared_pending & signal_bit(SIGTSTP)); /* sent to the process */
     tty_set_session(0, 0);
     EXPECT_EQ(0, tty_signal_foreground(SIGINT)); /* no controlling session: nobody */
     EXPECT_EQ(0, tty_foreground());

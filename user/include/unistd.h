@@ -48,6 +48,11 @@ extern char **environ;
 pid_t fork(void);
 /* The child borrows this process's memory (no copy at all) and must only
  * call execv or _exit; this process sleeps until it has. */
+/* The calling thread's id (the process id for the first thread). */
+pid_t gettid(void);
+/* System call number (SYS_* from <sys/syscall.h>) with up to six long
+ * arguments: -1 with errno set when the kernel reports an error, as glibc. */
+long syscall(long number, ...);
 pid_t vfork(void);
 /* End the process at once with status & 0xff; stdio is not flushed. */
 _Noreturn void _exit(int status);
