@@ -61,7 +61,8 @@ static bool candidate(const struct proc *q)
     bool live = q->state == PROC_RUNNABLE || q->state == PROC_RUNNING || q->state == PROC_SLEEPING;
     /* A vfork child runs on its parent's memory and a vfork parent lends
      * it: neither can give memory back until the child execs or exits. */
-    return live && q->vs && !dying(q) && !q->vfork_parent && !q->vfork_waiting;
+    /* One candidate per process: its leader (the threads share its memory). */
+    return live && q->vs && proc_is_leader(q) && !dying(q) && !q->vfork_parent && !q->vfork_waiting;
 }
 
 struct proc *oom_choose_victim(struct proc *faulter)

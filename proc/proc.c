@@ -265,9 +265,11 @@ __noreturn void proc_exit(int status)
         init_exited(status);
     seal_proc_exit(g, status); /* a test program's verdict, as the kernel saw it */
     file_close_all(g);
-    if (p->vfork_parent) {
+    if (g->vfork_parent) { /* (threads of a vfork child run on that memory too) */
         vmm_activate(vmm_kernel_space());
-        fork_vfork_release(p); /* the memory was the parent's: give it back, wake it */
+        fork_vfork_release(g); /* the memory was the parent's: give it back, wake it */
+        p->vs = NULL;
+        p->areas = NULL;
     }
     if (p->vs) {
         vmm_activate(vmm_kernel_space()); /* never destroy the tables we run on */
@@ -373,6 +375,7 @@ void proc_take_leader(struct proc *p)
     p->alarm_tick = g->alarm_tick;
     p->did_exec = g->did_exec;
     p->wait_report = g->wait_report;
+    p->vfork_parent = g->vfork_parent; /* a vfork child's thread execs: it gives the memory back */
     p->group_exiting = false;
     if (init_proc == g)
         init_proc = p;

@@ -199,6 +199,18 @@ static bool send_info(struct proc *p, int sig, const struct cowos_siginfo *info,
     }
     if (!t)
         return true;
+    if (fatal(t, sig) && !to_thread) {
+        /* The process dies: every thread is doomed at once (Linux's group exit). */
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *u = &tab[i];
+            if (proc_group(u) != g || !thread_live(u) || u == t)
+                continue;
+            if (!u->pending_signal || sig == SIGKILL)
+                u->pending_signal = sig;
+            u->stopped = false;
+            wake(u);
+        }
+    }
     if (fatal(t, sig) && (!t->pending_signal || sig == SIGKILL))
         t->pending_signal = sig;
     if (sig == SIGKILL || (t->pending_signal && t->stopped))

@@ -7,7 +7,8 @@
  * and the memory counters, then the requested bytes of it are copied out.
  * Layout (as Linux): /proc/meminfo, /proc/cowstat (this kernel's COW
  * counters), /proc/self (a link to the caller's PID), /proc/PID/ with maps,
- * smaps_rollup and status. Reading another process's maps needs
+ * smaps_rollup, status and task/ (a directory TID/ per live thread, each
+ * with its status). /proc lists processes, never threads. Reading another process's maps needs
  * proc_may_inspect (EACCES otherwise), as vmmap does.
  */
 #include "kernel/fs/procfs.h"
@@ -29,7 +30,12 @@
 
 #define PROCFS_DEV 2
 
-enum kind { K_ROOT, K_SELF, K_MEMINFO, K_COWSTAT, K_PIDDIR, K_MAPS, K_ROLLUP, K_STATUS };
+enum kind {
+    K_ROOT, K_SELF, K_MEMINFO, K_COWSTAT, K_PIDDIR, K_MAPS, K_ROLLUP, K_STATUS,
+    K_TASKDIR, /* /proc/PID/task (pid: the process) */
+    K_TIDDIR,  /* /proc/PID/task/TID (pid: the thread's id) */
+    K_TIDSTATUS,
+};
 
 struct pinfo {
     enum kind kind;
@@ -40,19 +46,21 @@ static const struct {
     const char *name;
     enum kind kind;
 } root_files[] = {{"self", K_SELF}, {"meminfo", K_MEMINFO}, {"cowstat", K_COWSTAT}},
-  pid_files[] = {{"maps", K_MAPS}, {"smaps_rollup", K_ROLLUP}, {"status", K_STATUS}};
+  pid_files[] = {{"maps", K_MAPS}, {"smaps_rollup", K_ROLLUP}, {"status", K_STATUS},
+                 {"task", K_TASKDIR}};
 #define NROOT (sizeof(root_files) / sizeof(root_files[0]))
 #define NPID (sizeof(pid_files) / sizeof(pid_files[0]))
 
 static struct inode *root;
-static const struct inode_ops root_ops, piddir_ops, file_ops, self_ops;
+static const struct inode_ops root_ops, piddir_ops, file_ops, self_ops, taskdir_ops, tiddir_ops;
 
 static struct pinfo *info(struct inode *ino) { return ino->priv; }
 
 /* A stable inode number per (kind, pid). */
 static uint64_t ino_of(enum kind k, int pid) { return (1UL << 32) | ((uint64_t)pid << 4) | k; }
 
-static int make(enum kind k, int pid, struct inode **out)
+/* A new inode of kind k; a directory under /proc/PID gets parent as "..". */
+static int make_in(enum kind k, int pid, struct inode *parent, struct inode **out)
 {
     struct inode *ino = kmalloc(sizeof(*ino) + sizeof(struct pinfo));
     if (!ino)
@@ -68,11 +76,11 @@ static int make(enum kind k, int pid, struct inode **out)
     ino->nlink = 1;
     ino->refs = 1;
     ino->mtime = ino->ctime = ino->atime = vfs_now();
-    if (k == K_PIDDIR) {
-        ino->ops = &piddir_ops;
+    if (k == K_PIDDIR || k == K_TASKDIR || k == K_TIDDIR) {
+        ino->ops = k == K_PIDDIR ? &piddir_ops : k == K_TASKDIR ? &taskdir_ops : &tiddir_ops;
         ino->mode = VFS_IFDIR | 0555;
         ino->nlink = 2;
-        ino->parent = vfs_iget(root);
+        ino->parent = vfs_iget(k == K_PIDDIR ? root : parent);
     } else if (k == K_SELF) {
         ino->ops = &self_ops;
         ino->mode = VFS_IFLNK | 0777;
@@ -84,9 +92,12 @@ static int make(enum kind k, int pid, struct inode **out)
     return 0;
 }
 
+static int make(enum kind k, int pid, struct inode **out) { return make_in(k, pid, NULL, out); }
+
 static void destroy(struct inode *ino)
 {
-    if (info(ino)->kind == K_PIDDIR)
+    enum kind k = info(ino)->kind;
+    if (k == K_PIDDIR || k == K_TASKDIR || k == K_TIDDIR)
         vfs_iput(ino->parent);
     kfree(ino);
 }
@@ -147,8 +158,8 @@ static int root_readdir(struct inode *dir, uint64_t index, struct vfs_dirent *ou
     index -= NROOT;
     struct proc *t = proc_table();
     for (int i = 0; i < NPROC; i++) {
-        if (t[i].state == PROC_UNUSED || t[i].state == PROC_EMBRYO)
-            continue;
+        if (t[i].state == PROC_UNUSED || t[i].state == PROC_EMBRYO || !proc_is_leader(&t[i]))
+            continue; /* one directory per process, not per thread */
         if (index-- > 0)
             continue;
         out->ino = ino_of(K_PIDDIR, t[i].pid);
@@ -166,8 +177,66 @@ static int piddir_lookup(struct inode *dir, const char *name, struct inode **out
         return -ENOENT;
     for (size_t i = 0; i < NPID; i++)
         if (strcmp(name, pid_files[i].name) == 0)
-            return make(pid_files[i].kind, pid, out);
+            return make_in(pid_files[i].kind, pid, dir, out);
     return -ENOENT;
+}
+
+/* A live thread (not exited) of process pid with this tid. */
+static struct proc *live_thread(int pid, int tid)
+{
+    struct proc *t = proc_find_tid(tid);
+    return t && t->pid == pid && t->state != PROC_ZOMBIE ? t : NULL;
+}
+
+static int taskdir_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+    int tid = parse_pid(name);
+    if (tid <= 0 || !live_thread(info(dir)->pid, tid))
+        return -ENOENT;
+    return make_in(K_TIDDIR, tid, dir, out);
+}
+
+static int taskdir_readdir(struct inode *dir, uint64_t index, struct vfs_dirent *out)
+{
+    if (index < 2) {
+        dots(dir, index, out);
+        return 0;
+    }
+    index -= 2;
+    struct proc *t = proc_table();
+    for (int i = 0; i < NPROC; i++) {
+        if (t[i].state == PROC_UNUSED || t[i].state == PROC_EMBRYO || t[i].state == PROC_ZOMBIE ||
+            t[i].pid != info(dir)->pid)
+            continue;
+        if (index-- > 0)
+            continue;
+        out->ino = ino_of(K_TIDDIR, t[i].tid);
+        out->type = VFS_DT_DIR;
+        snprintk(out->name, sizeof(out->name), "%d", t[i].tid);
+        return 0;
+    }
+    return -ENOENT;
+}
+
+static int tiddir_lookup(struct inode *dir, const char *name, struct inode **out)
+{
+    if (strcmp(name, "status") != 0)
+        return -ENOENT;
+    return make(K_TIDSTATUS, info(dir)->pid, out);
+}
+
+static int tiddir_readdir(struct inode *dir, uint64_t index, struct vfs_dirent *out)
+{
+    if (index < 2) {
+        dots(dir, index, out);
+        return 0;
+    }
+    if (index > 2)
+        return -ENOENT;
+    out->ino = ino_of(K_TIDSTATUS, info(dir)->pid);
+    out->type = VFS_DT_REG;
+    strlcpy(out->name, "status", sizeof(out->name));
+    return 0;
 }
 
 static int piddir_readdir(struct inode *dir, uint64_t index, struct vfs_dirent *out)
@@ -180,7 +249,7 @@ static int piddir_readdir(struct inode *dir, uint64_t index, struct vfs_dirent *
     if (index >= NPID || !live(info(dir)->pid))
         return -ENOENT;
     out->ino = ino_of(pid_files[index].kind, info(dir)->pid);
-    out->type = VFS_DT_REG;
+    out->type = pid_files[index].kind == K_TASKDIR ? VFS_DT_DIR : VFS_DT_REG;
     strlcpy(out->name, pid_files[index].name, sizeof(out->name));
     return 0;
 }
@@ -371,10 +440,16 @@ static long file_read(struct inode *ino, struct file *f, uint64_t off, vaddr_t b
         if (pi->kind != K_STATUS && !proc_may_inspect(proc_current(), p))
             return -EACCES;
     }
+    if (pi->kind == K_TIDSTATUS) {
+        p = proc_find_tid(pi->pid);
+        if (!p || p->state == PROC_ZOMBIE)
+            return -ESRCH;
+    }
     switch (pi->kind) {
     case K_MAPS: gen_maps(&t, p); break;
     case K_ROLLUP: gen_rollup(&t, p); break;
     case K_STATUS: gen_status(&t, p); break;
+    case K_TIDSTATUS: gen_status(&t, p); break;
     case K_MEMINFO: gen_meminfo(&t); break;
     case K_COWSTAT: gen_cowstat(&t); break;
     default: break;
@@ -393,6 +468,10 @@ static long file_read(struct inode *ino, struct file *f, uint64_t off, vaddr_t b
 static const struct inode_ops root_ops = {.lookup = root_lookup, .readdir = root_readdir};
 static const struct inode_ops piddir_ops = {
     .lookup = piddir_lookup, .readdir = piddir_readdir, .destroy = destroy};
+static const struct inode_ops taskdir_ops = {
+    .lookup = taskdir_lookup, .readdir = taskdir_readdir, .destroy = destroy};
+static const struct inode_ops tiddir_ops = {
+    .lookup = tiddir_lookup, .readdir = tiddir_readdir, .destroy = destroy};
 static const struct inode_ops file_ops = {.read = file_read, .destroy = destroy};
 static const struct inode_ops self_ops = {.readlink = self_readlink, .destroy = destroy};
 

@@ -6,7 +6,6 @@
  * count after all of it. Every case that could hang runs under alarm().
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +15,8 @@
 #include <time.h>
 #include <cowos.h>
 #include <cowstat.h>
+#include <dirent.h>
+#include <fcntl.h> /* after cowos.h: glibc's stat macros (st_atime) would break its struct */
 #include "utest.h"
 
 #define CLONE_VM 0x00000100UL
@@ -222,8 +223,36 @@ static long vfork_child(void *arg)
     _exit(127);
 }
 
+/* A vfork child that starts a thread and ends before it: the parent gets
+ * its memory back only when that thread, the last, has ended. */
+static long exit_five_later(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 20 * 1000000L};
+    nanosleep(&ts, NULL);
+    return 5;
+}
+
+static long vfork_child_with_thread(void *arg)
+{
+    static volatile int ct;
+    (void)arg;
+    ct = -1;
+    start_thread(2, exit_five_later, 0, &ct);
+    cowos_syscall(SYS_exit, 0, 0, 0, 0, 0, 0); /* this thread only */
+    return 1;
+}
+
 static void clone_as_vfork(void)
 {
+    long pid2 = thr_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[1] + STACK_SIZE, 0, 0, 0,
+                          vfork_child_with_thread, 0);
+    EXPECT_TRUE(pid2 > 0);
+    int st2 = -1;
+    EXPECT_EQ(pid2, waitpid((pid_t)pid2, &st2, 0));
+    EXPECT_TRUE(WIFEXITED(st2));
+    EXPECT_EQ(5, WEXITSTATUS(st2));
+
     long pid = thr_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, stacks[1] + STACK_SIZE, 0, 0, 0,
                          vfork_child, 0);
     EXPECT_TRUE(pid > 0);
@@ -647,6 +676,34 @@ static void status_kill_and_wait(void)
     EXPECT_EQ(1, count_status_threads());
     long tid = start_thread(0, spin_until_told, 0, &ct2);
     EXPECT_EQ(2, count_status_threads());
+    /* /proc/self/task: one directory per thread, each with its status */
+    DIR *d = opendir("/proc/self/task");
+    EXPECT_TRUE(d != NULL);
+    int entries = 0, found_tid = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        entries++;
+        found_tid |= strtol(e->d_name, NULL, 10) == tid;
+    }
+    if (d)
+        closedir(d);
+    EXPECT_EQ(2, entries);
+    EXPECT_TRUE(found_tid);
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/self/task/%ld/status", tid);
+    int fd = open(path, O_RDONLY);
+    EXPECT_TRUE(fd >= 0);
+    long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    char want[32];
+    snprintf(want, sizeof(want), "Pid:\t%ld\n", tid);
+    EXPECT_TRUE(strstr(buf, want) != NULL);
+    snprintf(want, sizeof(want), "Tgid:\t%d\n", getpid());
+    EXPECT_TRUE(strstr(buf, want) != NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = record_tid;
@@ -670,7 +727,7 @@ static void status_kill_and_wait(void)
 }
 
 /* SIGSTOP stops every thread; SIGCONT continues them all. */
-static volatile int ticks_a, ticks_b;
+static volatile int ticks_b;
 
 static long tick_b(void *arg)
 {
