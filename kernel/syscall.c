@@ -134,6 +134,7 @@ ARGS4(sys_waitid)
 ARGS0(sys_restart_syscall)
 ARGS2(sys_getrlimit)
 ARGS2(sys_setrlimit)
+ARGS4(sys_rt_sigtimedwait)
 ARGS4(sys_pread64)
 ARGS4(sys_pwrite64)
 ARGS2(sys_ftruncate)
@@ -230,6 +231,7 @@ static const syscall_fn table[SYS_COUNT] = {
     [SYS_restart_syscall] = call_sys_restart_syscall,
     [SYS_getrlimit] = call_sys_getrlimit,
     [SYS_setrlimit] = call_sys_setrlimit,
+    [SYS_rt_sigtimedwait] = call_sys_rt_sigtimedwait,
     [SYS_pread64] = call_sys_pread64,
     [SYS_pwrite64] = call_sys_pwrite64,
     [SYS_ftruncate] = call_sys_ftruncate,

@@ -67,6 +67,7 @@
 #define SYS_restart_syscall 51 /* () the kernel's own: an interrupted nanosleep continuing */
 #define SYS_getrlimit 52      /* (resource, struct cowos_rlimit *) Linux's RLIMIT_* numbers */
 #define SYS_setrlimit 53      /* (resource, const struct cowos_rlimit *) */
+#define SYS_rt_sigtimedwait 54 /* (const sigset *set, siginfo *info, const struct timespec *timeout, 8) -> signal */
 #define SYS_vfork 96      /* () -> child pid in the parent (after the child execs or exits), 0 in the child */
 /* 97, 104-111: threads (proc/thread.c, proc/futex.c), Linux's semantics. */
 #define SYS_clone 97      /* (flags, newsp, int *parent_tid, int *child_tid, tls) -> child tid / 0 */

@@ -86,6 +86,7 @@ struct proc {
     uint64_t sig_shared_pending; /* leader only: sent to the process, for any thread not blocking it */
     uint64_t sig_blocked;      /* never holds SIGKILL or SIGSTOP */
     uint64_t sig_saved_mask;   /* sigsuspend's mask to restore, if sig_restore_mask */
+    uint64_t sig_waitset;      /* signals sigtimedwait sleeps for (they wake it though blocked) */
     bool sig_restore_mask;
     bool stopped;              /* stopped by a signal until SIGCONT (or SIGKILL) */
     bool did_exec;             /* has called exec since fork (setpgid's EACCES) */

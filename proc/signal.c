@@ -124,18 +124,25 @@ static bool thread_live(const struct proc *t)
     return t->state != PROC_UNUSED && t->state != PROC_EMBRYO && t->state != PROC_ZOMBIE;
 }
 
+/* Would thread t take sig now: it does not block it, or waits for it in
+ * sigtimedwait? */
+static bool takes(const struct proc *t, int sig)
+{
+    return !(t->sig_blocked & signal_bit(sig)) || (t->sig_waitset & signal_bit(sig));
+}
+
 /* The thread of group g a process-directed sig goes to: the leader if it is
  * live and does not block sig, else the first such thread, else any live
  * thread (it stays pending for the group); NULL if none is live. */
 static struct proc *pick_thread(struct proc *g, int sig)
 {
-    if (thread_live(g) && !(g->sig_blocked & signal_bit(sig)))
+    if (thread_live(g) && takes(g, sig))
         return g;
     struct proc *t = proc_table(), *any = thread_live(g) ? g : NULL;
     for (int i = 0; i < NPROC; i++) {
         if (proc_group(&t[i]) != g || !thread_live(&t[i]))
             continue;
-        if (!(t[i].sig_blocked & signal_bit(sig)))
+        if (takes(&t[i], sig))
             return &t[i];
         if (!any)
             any = &t[i];
@@ -215,7 +222,7 @@ static bool send_info(struct proc *p, int sig, const struct cowos_siginfo *info,
         t->pending_signal = sig;
     if (sig == SIGKILL || (t->pending_signal && t->stopped))
         t->stopped = false; /* the stop loop lets it go and die (and ends the others) */
-    if (!t->stopped && (t->pending_signal || !(t->sig_blocked & bit)))
+    if (!t->stopped && (t->pending_signal || takes(t, sig)))
         wake(t);
     return true;
 }
@@ -427,6 +434,32 @@ static void restart(struct trapframe *tf, long nr)
     tf->rip -= 2; /* back onto the two-byte syscall instruction */
 }
 
+/* The siginfo a program sees for sig, from what was kept when it was sent. */
+static void fill_info(struct cowos_siginfo *info, int sig, const struct proc_siginfo *k)
+{
+    memset(info, 0, sizeof(*info));
+    info->signo = sig;
+    info->code = k->code;
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
+        info->u.addr = k->addr; /* a fault's si_addr (0 when sent by kill: pid and uid 0 then) */
+    if (k->code == SI_USER || k->code == SI_TKILL || sig == SIGCHLD) {
+        info->u.proc.pid = k->pid;
+        info->u.proc.status = k->status;
+    }
+}
+
+/* Take sig off p's pending sets (its own first, as Linux); what it carried. */
+static struct proc_siginfo dequeue(struct proc *p, int sig)
+{
+    struct proc *g = proc_group(p);
+    if (p->sig_pending & signal_bit(sig)) {
+        p->sig_pending &= ~signal_bit(sig);
+        return p->sig_info[sig];
+    }
+    g->sig_shared_pending &= ~signal_bit(sig);
+    return g->sig_shared_info[sig];
+}
+
 void signal_deliver(struct trapframe *tf, long nr)
 {
     struct proc *p = proc_current();
@@ -441,24 +474,9 @@ void signal_deliver(struct trapframe *tf, long nr)
     while (p->pending_signal || (sig = next_signal(p)) != 0) {
         if (p->pending_signal)
             die(p->pending_signal);
-        struct proc_siginfo *k;
-        if (p->sig_pending & signal_bit(sig)) { /* the thread's own first, as Linux */
-            p->sig_pending &= ~signal_bit(sig);
-            k = &p->sig_info[sig];
-        } else {
-            g->sig_shared_pending &= ~signal_bit(sig);
-            k = &g->sig_shared_info[sig];
-        }
+        struct proc_siginfo kept = dequeue(p, sig), *k = &kept;
         struct cowos_siginfo info;
-        memset(&info, 0, sizeof(info));
-        info.signo = sig;
-        info.code = k->code;
-        if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)
-            info.u.addr = k->addr; /* a fault's si_addr (0 when sent by kill: pid and uid 0 then) */
-        if (k->code == SI_USER || k->code == SI_TKILL || sig == SIGCHLD) {
-            info.u.proc.pid = k->pid;
-            info.u.proc.status = k->status;
-        }
+        fill_info(&info, sig, k);
         struct cowos_sigaction a = g->sig_action[sig];
         if (a.handler == SIG_IGN_HANDLER)
             continue;
@@ -608,6 +626,61 @@ long sys_pause(void)
     while (!signal_pending(p))
         proc_sleep(&p->sig_pending);
     return -ERESTARTNOHAND;
+}
+
+struct kernel_timespec {
+    int64_t tv_sec, tv_nsec;
+};
+
+long sys_rt_sigtimedwait(long uset, long uinfo, long utimeout, long setsize)
+{
+    struct proc *p = proc_current();
+    struct proc *g = proc_group(p);
+    if (setsize != 8)
+        return -EINVAL;
+    uint64_t set;
+    if (uaccess_copy_from_user(&set, (vaddr_t)uset, sizeof(set)) < 0)
+        return -EFAULT;
+    set &= ~UNBLOCKABLE; /* as Linux: SIGKILL and SIGSTOP cannot be waited for */
+    uint64_t deadline = 0;
+    bool poll = false;
+    if (utimeout) {
+        struct kernel_timespec ts;
+        if (uaccess_copy_from_user(&ts, (vaddr_t)utimeout, sizeof(ts)) < 0)
+            return -EFAULT;
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+            return -EINVAL;
+        const uint64_t ns_per_tick = 1000000000UL / TIMER_HZ;
+        uint64_t ticks = (uint64_t)ts.tv_sec > (1UL << 40) / TIMER_HZ
+                             ? 1UL << 40
+                             : (uint64_t)ts.tv_sec * TIMER_HZ +
+                                   ((uint64_t)ts.tv_nsec + ns_per_tick - 1) / ns_per_tick;
+        poll = ticks == 0;
+        deadline = timer_ticks() + ticks;
+    }
+    for (;;) {
+        uint64_t ready = (p->sig_pending | g->sig_shared_pending) & set;
+        if (ready) {
+            int sig = __builtin_ctzl(ready) + 1;
+            struct proc_siginfo k = dequeue(p, sig);
+            if (uinfo) {
+                struct cowos_siginfo info;
+                fill_info(&info, sig, &k);
+                if (uaccess_copy_to_user((vaddr_t)uinfo, &info, sizeof(info)) < 0)
+                    return -EFAULT;
+            }
+            return sig;
+        }
+        if (poll || (deadline && timer_ticks() >= deadline))
+            return -EAGAIN;
+        if (signal_pending(p))
+            return -EINTR; /* another signal, with its handler (never restarted, as Linux) */
+        p->sig_waitset = set; /* what send_info may wake it for */
+        p->wake_tick = deadline;
+        proc_sleep(&p->sig_pending);
+        p->wake_tick = 0;
+        p->sig_waitset = 0;
+    }
 }
 
 long sys_alarm(long lseconds)

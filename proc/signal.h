@@ -89,5 +89,9 @@ long sys_rt_sigsuspend(long umask, long setsize);
 long sys_rt_sigreturn(void);
 long sys_pause(void);
 long sys_alarm(long seconds);
+/* sigtimedwait: take a signal of set that is pending (the thread's or the
+ * process's) or wait for one, until the timeout (NULL: none; zero: a poll)
+ * -> EAGAIN, or another signal's handler -> EINTR. */
+long sys_rt_sigtimedwait(long uset, long uinfo, long utimeout, long setsize);
 
 #endif

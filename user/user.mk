@@ -33,8 +33,11 @@ USER_DEFS := -D__cowos__=1 -U__linux__ -U__linux -Ulinux -U__gnu_linux__
 # puts("x"). The library itself is -ffreestanding (which implies -fno-builtin)
 # and, with gcc, -fno-tree-loop-distribute-patterns, so that memset's own
 # loop cannot be turned into a call to memset.
+# The compiler's own freestanding headers (stdatomic.h, float.h, stdalign.h,
+# the intrinsics) come after ours: -idirafter, so none shadows user/include.
+USER_CC_INCLUDE := $(shell $(CC) $(USER_TARGET) -print-file-name=include 2>/dev/null)
 USER_CFLAGS := $(USER_TARGET) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
-	-nostdinc -isystem user/include $(USER_DEFS) \
+	-nostdinc -isystem user/include $(if $(USER_CC_INCLUDE),-idirafter $(USER_CC_INCLUDE)) $(USER_DEFS) \
 	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-common -MD -MP
 # (-MD, not -MMD: the headers come through -isystem, and a program must be
 # rebuilt when one changes, kernel/sysnum.h's structures above all.)

@@ -6,6 +6,7 @@
  * count after all of it. Every case that could hang runs under alarm().
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -160,10 +161,10 @@ static void unlock(void)
 
 static long adder(void *arg)
 {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 1000; i++) {
         lock();
         long s = sum;
-        if (i % 50 == 0)
+        if (i % 100 == 0)
             sys6(SYS_sched_yield, 0, 0, 0, 0, 0, 0); /* let another thread hit the lock */
         sum = s + (long)arg;
         unlock();
@@ -181,7 +182,38 @@ static void many_threads_share(void)
     }
     for (int i = 0; i < 4; i++)
         join(&ctids[i]);
-    EXPECT_EQ(200 * (1 + 2 + 3 + 4), sum);
+    EXPECT_EQ(1000 * (1 + 2 + 3 + 4), sum);
+}
+
+/* Threads made and ended in a loop, several alive at once (on several
+ * CPUs when there are): every id distinct from the live ones, every join
+ * returns, the sum is exact. */
+static volatile long churn_sum;
+
+static long churn(void *arg)
+{
+    __sync_fetch_and_add(&churn_sum, (long)arg);
+    return 0;
+}
+
+static void create_and_join_in_a_loop(void)
+{
+    static volatile int ct[3];
+    churn_sum = 0;
+    long expect = 0;
+    for (int round = 0; round < 40; round++) {
+        long tids[3];
+        for (int i = 0; i < 3; i++) {
+            ct[i] = -1;
+            tids[i] = start_thread(i, churn, (void *)(long)(round * 3 + i), &ct[i]);
+            expect += round * 3 + i;
+        }
+        EXPECT_TRUE(tids[0] > 0 && tids[1] > 0 && tids[2] > 0);
+        EXPECT_TRUE(tids[0] != tids[1] && tids[1] != tids[2] && tids[0] != tids[2]);
+        for (int i = 0; i < 3; i++)
+            join(&ct[i]);
+    }
+    EXPECT_EQ(expect, churn_sum);
 }
 
 /* ---- clone's flag rules ---- */
@@ -782,6 +814,167 @@ static void stop_and_continue_the_group(void)
     munmap((void *)sh, 4096);
 }
 
+/* sigwait in a thread: every thread blocks SIGUSR1 and SIGTERM; one
+ * waits for them; kill() on the process reaches it (not a handler, not
+ * death). sigtimedwait polls and times out with EAGAIN. */
+static volatile int waited_sig, waited_code, waited_pid;
+
+static long sigwaiter(void *arg)
+{
+    (void)arg;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGTERM);
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    waited_sig = sigwaitinfo(&set, &info);
+    waited_code = info.si_code;
+    waited_pid = info.si_pid;
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0 && sig == SIGTERM)
+        waited_sig += 100;
+    return 0;
+}
+
+static void sigwait_in_a_thread(void)
+{
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, &old); /* the new thread inherits it */
+    struct timespec zero = {0, 0}, short_ts = {0, 30 * 1000000L}, bad = {0, -1};
+    EXPECT_ERR(EAGAIN, sigtimedwait(&set, NULL, &zero));
+    EXPECT_ERR(EAGAIN, sigtimedwait(&set, NULL, &short_ts));
+    EXPECT_ERR(EINVAL, sigtimedwait(&set, NULL, &bad));
+    EXPECT_ERR(EFAULT, sigtimedwait((sigset_t *)16, NULL, &zero));
+    raise(SIGUSR1); /* pending for this thread: taken at once */
+    EXPECT_EQ(SIGUSR1, sigtimedwait(&set, NULL, &zero));
+    static volatile int ct;
+    ct = -1;
+    waited_sig = 0;
+    start_thread(7, sigwaiter, 0, &ct);
+    thread_sleep_ms(20);
+    EXPECT_EQ(0, kill(getpid(), SIGUSR1));
+    thread_sleep_ms(20);
+    EXPECT_EQ(SIGUSR1, waited_sig);
+    EXPECT_EQ(SI_USER, waited_code);
+    EXPECT_EQ(getpid(), waited_pid);
+    EXPECT_EQ(0, kill(getpid(), SIGTERM)); /* blocked everywhere: waited for, not fatal */
+    join(&ct);
+    EXPECT_EQ(SIGUSR1 + 100, waited_sig);
+    sigset_t pend;
+    sigpending(&pend);
+    EXPECT_TRUE(!sigismember(&pend, SIGTERM) && !sigismember(&pend, SIGUSR1));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Hostile arguments to the new calls: nothing may crash the kernel or
+ * leak; each answer is one of the errors the call documents. */
+static unsigned long rnd_state = 12345;
+static unsigned long rnd(void)
+{
+    rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+    return rnd_state >> 11;
+}
+
+static long wild_pointer(void)
+{
+    static int word;
+    switch (rnd() % 6) {
+    case 0: return 0;
+    case 1: return 16;
+    case 2: return (long)&word + (long)(rnd() % 4);
+    case 3: return (long)0xffff800000000000UL + (long)(rnd() % 4096) * 8;
+    case 4: return (long)0x00007fffffffe000UL;
+    default: return (long)&word;
+    }
+}
+
+/* What a futex call may answer here. (One chain of && and != over these
+ * values is miscompiled by GCC 12.2 at -O2: it calls 0 an error.) */
+static int futex_result_ok(long r)
+{
+    if (r >= -EAGAIN)
+        return 1; /* a count, 0, EAGAIN or EPERM */
+    switch (r) {
+    case -EFAULT:
+    case -EINVAL:
+    case -ENOSYS:
+    case -ETIMEDOUT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Is r one of the n values that follow? */
+static int one_of(long r, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        found |= va_arg(ap, long) == r;
+    va_end(ap);
+    return found;
+}
+
+static void hostile_arguments(void)
+{
+    int bad = 0;
+    for (int i = 0; i < 3000; i++) {
+        long r = 0;
+        int before = bad;
+        unsigned long what = rnd() % 5;
+        switch (what) {
+        case 0: { /* futex: every op, wild words and timeouts, never a long wait */
+            static struct timespec ts;
+            ts.tv_sec = (long)(rnd() % 3) - 1;
+            ts.tv_nsec = (long)(rnd() % 3) * 999999999L - 1;
+            int op = (int)(rnd() % 16) | (rnd() % 2 ? FUTEX_PRIVATE : 0) |
+                     (rnd() % 4 == 0 ? FUTEX_CLOCK_REALTIME : 0);
+            long t = rnd() % 3 == 0 ? wild_pointer() : (long)&ts;
+            if (t == 0 && (op & 127) != FUTEX_WAKE && (op & 127) != FUTEX_WAKE_BITSET)
+                t = (long)&ts; /* no timeout: a wait could sleep for ever */
+            r = sys6(SYS_futex, wild_pointer(), op, (long)(rnd() % 3) - 1, t, wild_pointer(),
+                     (long)rnd());
+            if (!futex_result_ok(r)) {
+                bad++;
+                printf("# futex op %d timeout %lx: %ld\n", op, t, r);
+            }
+            break;
+        }
+        case 1: { /* arch_prctl: wild codes; a SET_FS is undone at once */
+            unsigned long old = 0;
+            sys6(SYS_arch_prctl, ARCH_GET_FS, (long)&old, 0, 0, 0, 0);
+            r = sys6(SYS_arch_prctl, 0x1000 + (long)(rnd() % 8), wild_pointer(), 0, 0, 0, 0);
+            sys6(SYS_arch_prctl, ARCH_SET_FS, (long)old, 0, 0, 0, 0);
+            bad += !one_of(r, 4, 0L, (long)-EINVAL, (long)-EFAULT, (long)-EPERM);
+            break;
+        }
+        case 2: /* tkill/tgkill with signal 0 or an invalid one */
+            r = sys6(rnd() % 2 ? SYS_tkill : SYS_tgkill, (long)(rnd() % 3000) - 5,
+                     (long)(rnd() % 3000) - 5, rnd() % 2 ? 0 : 65 + (long)(rnd() % 100), 0, 0, 0);
+            bad += !one_of(r, 3, 0L, (long)-EINVAL, (long)-ESRCH);
+            break;
+        case 3: /* getcpu with wild pointers */
+            r = sys6(SYS_getcpu, wild_pointer(), wild_pointer(), wild_pointer(), 0, 0, 0);
+            bad += !one_of(r, 2, 0L, (long)-EFAULT);
+            break;
+        default: /* clone with a flag it refuses, whatever else is set */
+            r = sys6(SYS_clone, (long)(rnd() & ~0xffUL) | CLONE_PARENT, wild_pointer(),
+                     wild_pointer(), wild_pointer(), wild_pointer(), 0);
+            bad += !one_of(r, 2, (long)-EINVAL, (long)-EPERM);
+            break;
+        }
+        if (bad != before && bad < 4)
+            printf("# hostile call %d (kind %lu): unexpected result %ld\n", i, what, r);
+    }
+    EXPECT_EQ(0, bad);
+}
+
 static long exec_true(void *arg)
 {
     (void)arg;
@@ -811,6 +1004,7 @@ static void run_all(void)
 {
     creation_and_ids();
     many_threads_share();
+    create_and_join_in_a_loop();
     clone_flag_rules();
     clone_as_fork();
     clone_as_vfork();
@@ -826,6 +1020,8 @@ static void run_all(void)
     exec_in_a_thread();
     status_kill_and_wait();
     stop_and_continue_the_group();
+    hostile_arguments();
+    sigwait_in_a_thread();
 }
 
 /* Run everything in a child; its exit status is the verdict. */

@@ -24,6 +24,7 @@ int main(void)
     char *lazyexec[] = {"/bin/lazyexec", NULL};
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
     char *kvsnap[] = {"/bin/kvsnap", "2", NULL}; /* leaves /tmp/snapshot */
+    char *psum[] = {"/bin/psum", "2", "1", "1", NULL}; /* sums agree; no timing asserted */
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -41,5 +42,6 @@ int main(void)
     expect_demo_ok(spawnrace);
     expect_demo_ok(kvsnap);
     unlink("/tmp/snapshot");
+    expect_demo_ok(psum);
     utest_exit();
 }

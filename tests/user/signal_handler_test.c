@@ -63,7 +63,7 @@ static void handler_gets_siginfo_and_mask(void)
     EXPECT_EQ(0, raise(SIGUSR1));
     EXPECT_EQ(1, hits);
     EXPECT_EQ(SIGUSR1, last_sig);
-    EXPECT_EQ(SI_USER, last_code);
+    EXPECT_EQ(SI_TKILL, last_code); /* raise is tgkill to the calling thread, as glibc */
     EXPECT_EQ(getpid(), last_pid);
     EXPECT_EQ(1, blocked_inside); /* blocked while its handler runs */
     sigset_t now;

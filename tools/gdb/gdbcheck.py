@@ -193,10 +193,10 @@ def user_main_to_syscall(s):
              "ps at main: pid 1 should be the running cowdemo")
     s.run("break fork")
     stopped_in(s, s.run("continue"), "fork")
-    s.run("x/2i $pc")
+    s.run("x/5i $pc")
     s.run("p/x $cs")
     s.expect(km.eval_int("$cs") & 3 == 3, "in fork(), CS should have RPL 3 (user mode)")
-    for _ in range(8):  # the instructions before `syscall` depend on the compiler
+    for _ in range(16):  # the instructions before `syscall` depend on the compiler
         if km.eval_int("$pc") >= 0xFFFF800000000000:
             break
         s.run("stepi")

@@ -3,7 +3,8 @@
  * The numbers are the kernel's own list (kernel/errno.h, Linux's values),
  * included by relative path so the two can never drift apart; a few more
  * names that portable programs expect follow with their Linux values.
- * errno is a plain global int: cowos processes have one thread.
+ * errno is per thread (a thread-local int in user/lib/errno.c): the macro
+ * names the calling thread's, as glibc's does.
  */
 #ifndef _COWOS_ERRNO_H
 #define _COWOS_ERRNO_H
@@ -27,6 +28,12 @@
 #endif
 #ifndef EDOM
 #define EDOM 33
+#endif
+#ifndef EDEADLK
+#define EDEADLK 35
+#endif
+#ifndef EDEADLOCK
+#define EDEADLOCK EDEADLK
 #endif
 #ifndef ENOTEMPTY
 #define ENOTEMPTY 39
@@ -54,6 +61,7 @@
 #endif
 
 /* Set by a failing library call; never cleared by a successful one. */
-extern int errno;
+int *__errno_location(void) __attribute__((__const__));
+#define errno (*__errno_location())
 
 #endif

@@ -112,8 +112,19 @@ int sigismember(const sigset_t *set, int sig);
 int kill(pid_t pid, int sig);
 /* kill(-pgrp, sig); pgrp 0 is the caller's group. */
 int killpg(pid_t pgrp, int sig);
-/* Send sig to the calling process: kill(getpid(), sig). */
+/* Send sig to the calling thread (tgkill(getpid(), gettid(), sig)), as POSIX
+ * asks of a threaded program; the same as kill(getpid(), sig) with one thread. */
 int raise(int sig);
+/* Take a pending signal of set (the caller's own or the process's), or wait
+ * for one; block them first in every thread, or a handler may take them.
+ * sigwait: 0 with *sig set, or the error number (EINVAL); sigwaitinfo: the
+ * signal (info filled if not NULL), or -1 with errno EINTR (another
+ * signal's handler ran); sigtimedwait also -1/EAGAIN when timeout passes
+ * (a zero timeout polls), EINVAL for a bad one. */
+struct timespec;
+int sigwait(const sigset_t *set, int *sig);
+int sigwaitinfo(const sigset_t *set, siginfo_t *info);
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
 /* "Interrupt" for SIGINT, as glibc words it. */
 char *strsignal(int sig);
 /* "s: description\n" on stderr. */

@@ -97,6 +97,27 @@ int feof(FILE *f);   /* nonzero once a read hit end of file */
 int ferror(FILE *f); /* nonzero once a read or write failed */
 void clearerr(FILE *f);
 int fileno(FILE *f); /* the descriptor under f */
+/*
+ * Threads: every call above locks its stream for its whole length (two
+ * printf calls never mix). flockfile holds a stream across several calls
+ * (recursive: the holder's own calls go through); ftrylockfile returns 0
+ * when it took the lock, nonzero when another thread holds it. The
+ * _unlocked calls skip the lock, for use between flockfile and funlockfile.
+ */
+void flockfile(FILE *f);
+int ftrylockfile(FILE *f);
+void funlockfile(FILE *f);
+int getc_unlocked(FILE *f);
+int getchar_unlocked(void);
+int putc_unlocked(int c, FILE *f);
+int putchar_unlocked(int c);
+int fgetc_unlocked(FILE *f);
+int fputc_unlocked(int c, FILE *f);
+int fputs_unlocked(const char *s, FILE *f);
+char *fgets_unlocked(char *s, int n, FILE *f);
+size_t fwrite_unlocked(const void *p, size_t size, size_t n, FILE *f);
+void clearerr_unlocked(FILE *f);
+
 /* Rename a file (atomic; replaces newpath). remove: unlink, or rmdir for a
  * directory. 0 or -1 with errno. */
 int rename(const char *oldpath, const char *newpath);

@@ -70,6 +70,8 @@ void *bsearch(const void *key, const void *base, size_t n, size_t size,
 /* Pseudo-random numbers in [0, RAND_MAX]; srand(seed) restarts the
  * sequence (the default seed is 1). Not the same sequence as glibc's. */
 int rand(void);
+/* As rand(), with the state in *seed (POSIX; for threads that want their own). */
+int rand_r(unsigned int *seed);
 void srand(unsigned int seed);
 
 /* cowos has no environment variables: always NULL. */

@@ -26,6 +26,16 @@
 /* The POSIX edition the library's interfaces follow (POSIX.1-2008), as
  * glibc says; where cowos leaves something out, the README says so. */
 #define _POSIX_VERSION 200809L
+/* POSIX threads are in the C library (<pthread.h>); no cancellation. */
+#define _POSIX_THREADS 200809L
+#define _POSIX_THREAD_ATTR_STACKSIZE 200809L
+#define _POSIX_THREAD_ATTR_STACKADDR 200809L
+#define _POSIX_THREAD_SAFE_FUNCTIONS 200809L
+#define _POSIX_SPIN_LOCKS 200809L
+#define _POSIX_BARRIERS 200809L
+#define _POSIX_READER_WRITER_LOCKS 200809L
+#define _POSIX_SEMAPHORES 200809L
+#define _POSIX_TIMEOUTS 200809L
 
 /* sysconf() names, with Linux's values. */
 #define _SC_CHILD_MAX 1
@@ -33,6 +43,7 @@
 #define _SC_OPEN_MAX 4
 #define _SC_PAGESIZE 30
 #define _SC_PAGE_SIZE _SC_PAGESIZE
+#define _SC_NPROCESSORS_CONF 83 /* the CPUs there are: those online, on cowos */
 #define _SC_NPROCESSORS_ONLN 84
 #define _SC_PHYS_PAGES 85
 #define _SC_AVPHYS_PAGES 86

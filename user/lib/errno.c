@@ -1,13 +1,28 @@
 /*
  * errno.c - errno itself and the text for each error number (strerror).
+ * errno is thread-local (static TLS, see pthread_tls.c): each thread has
+ * its own, reached through __errno_location() as <errno.h>'s macro says.
  * The table is indexed by the numbers of <errno.h>; a number missing from it
- * gets "Unknown error N", written into a static buffer.
+ * gets "Unknown error N", written into a thread-local buffer.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-int errno;
+static _Thread_local int errno_value;
+
+int *__errno_location(void)
+{
+    return &errno_value;
+}
+
+/* For assembly stubs (vfork.S): errno = -r, return -1. */
+long __cowos_syscall_error(long r);
+long __cowos_syscall_error(long r)
+{
+    errno_value = (int)-r;
+    return -1;
+}
 
 static const char *const messages[] = {
     [0] = "Success",
@@ -44,6 +59,7 @@ static const char *const messages[] = {
     [EPIPE] = "Broken pipe",
     [EDOM] = "Numerical argument out of domain",
     [ERANGE] = "Numerical result out of range",
+    [EDEADLK] = "Resource deadlock avoided",
     [ENAMETOOLONG] = "File name too long",
     [ENOSYS] = "Function not implemented",
     [ENOTEMPTY] = "Directory not empty",
@@ -56,7 +72,7 @@ static const char *const messages[] = {
 
 char *strerror(int err)
 {
-    static char unknown[32];
+    static _Thread_local char unknown[32];
     if (err >= 0 && (size_t)err < sizeof(messages) / sizeof(messages[0]) && messages[err])
         return (char *)messages[err];
     snprintf(unknown, sizeof(unknown), "Unknown error %d", err);

@@ -17,6 +17,11 @@
  * (mmap, private anonymous): its header has the MMAPPED flag and the
  * mapping's length as its size, and free() gives it back with munmap, so a
  * large block never pins the heap and costs no frame until it is touched.
+ *
+ * heap_lock (internal.h's recursive lock, taken only once the process has
+ * threads) guards the bins and the heap bounds: every public function
+ * holds it throughout. fork() holds it across the fork (the child's heap
+ * is never caught mid-update by a thread that does not exist there).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -53,6 +58,7 @@ struct block {
 };
 
 static struct block *bins[NBINS];
+static struct __cowos_lock heap_lock;
 static char *heap_lo; /* the first block */
 static char *heap_hi; /* the end of the fence: the program break as we left it */
 
@@ -258,7 +264,7 @@ static bool is_mapped(void *p)
            !((char *)b >= heap_lo && (char *)b < heap_hi);
 }
 
-void *malloc(size_t n)
+static void *malloc_unlocked(size_t n)
 {
     size_t size = block_size(n);
     if (size >= MMAP_AT)
@@ -297,7 +303,7 @@ static struct block *checked_block(void *p, const char *who)
     return b;
 }
 
-void free(void *p)
+static void free_unlocked(void *p)
 {
     if (!p)
         return;
@@ -324,12 +330,12 @@ void *calloc(size_t n, size_t size)
     return p;
 }
 
-void *realloc(void *p, size_t n)
+static void *realloc_unlocked(void *p, size_t n)
 {
     if (!p)
-        return malloc(n);
+        return malloc_unlocked(n);
     if (n == 0) {
-        free(p);
+        free_unlocked(p);
         return NULL;
     }
     size_t size = block_size(n);
@@ -341,10 +347,10 @@ void *realloc(void *p, size_t n)
         size_t have = size_of(block_of(p));
         if (size <= have && size >= MMAP_AT)
             return p;
-        void *q = malloc(n);
+        void *q = malloc_unlocked(n);
         if (q) {
             memcpy(q, p, (size < have ? size : have) - HEADER);
-            free(p);
+            free_unlocked(p);
         }
         return q;
     }
@@ -365,15 +371,15 @@ void *realloc(void *p, size_t n)
         trim();
         return p;
     }
-    void *q = malloc(n);
+    void *q = malloc_unlocked(n);
     if (!q)
         return NULL;
     memcpy(q, p, have - HEADER);
-    free(p);
+    free_unlocked(p);
     return q;
 }
 
-int cowos_heap_check(void)
+static int heap_check_unlocked(void)
 {
     if (!heap_lo)
         return 0;
@@ -404,4 +410,45 @@ int cowos_heap_check(void)
                 return -1;
         }
     return binned == free_blocks ? 0 : -1;
+}
+
+void *malloc(size_t n)
+{
+    int locked = __cowos_lock_mt(&heap_lock);
+    void *r = malloc_unlocked(n);
+    __cowos_unlock_mt(&heap_lock, locked);
+    return r;
+}
+
+void free(void *p)
+{
+    int locked = __cowos_lock_mt(&heap_lock);
+    free_unlocked(p);
+    __cowos_unlock_mt(&heap_lock, locked);
+}
+
+void *realloc(void *p, size_t n)
+{
+    int locked = __cowos_lock_mt(&heap_lock);
+    void *r = realloc_unlocked(p, n);
+    __cowos_unlock_mt(&heap_lock, locked);
+    return r;
+}
+
+int cowos_heap_check(void)
+{
+    int locked = __cowos_lock_mt(&heap_lock);
+    int r = heap_check_unlocked();
+    __cowos_unlock_mt(&heap_lock, locked);
+    return r;
+}
+
+void __cowos_malloc_fork_lock(void)
+{
+    __cowos_lock(&heap_lock);
+}
+
+void __cowos_malloc_fork_unlock(void)
+{
+    __cowos_unlock(&heap_lock);
 }

@@ -65,7 +65,7 @@ static void emit_fill(struct sink *s, char c, size_t n)
 
 static void flush_to_file(struct sink *s)
 {
-    if (s->len && fwrite(s->buf, 1, s->len, s->file) != s->len)
+    if (s->len && fwrite_unlocked(s->buf, 1, s->len, s->file) != s->len)
         s->failed = true;
     s->len = 0;
 }
@@ -597,8 +597,10 @@ int vfprintf(FILE *f, const char *fmt, va_list ap)
     /* Gather output in a chunk so an unbuffered stream gets few writes. */
     char chunk[256];
     struct sink s = {.buf = chunk, .cap = sizeof(chunk), .flush = flush_to_file, .file = f};
+    int locked = __cowos_lock_mt(__cowos_file_lock(f)); /* one call's output stays together */
     int r = format(&s, fmt, ap);
     flush_to_file(&s);
+    __cowos_unlock_mt(__cowos_file_lock(f), locked);
     return s.failed ? -1 : r;
 }
 

@@ -168,3 +168,25 @@ void psignal(int sig, const char *s)
     else
         fprintf(stderr, "%s\n", strsignal(sig));
 }
+
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+{
+    return (int)sysret(syscall4(SYS_rt_sigtimedwait, (long)set, (long)info, (long)timeout, 8));
+}
+
+int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+{
+    return sigtimedwait(set, info, NULL);
+}
+
+int sigwait(const sigset_t *set, int *sig)
+{
+    long r;
+    do /* POSIX: sigwait is never interrupted; a handler that ran just means wait again */
+        r = syscall4(SYS_rt_sigtimedwait, (long)set, 0, 0, 8);
+    while (r == -EINTR);
+    if (r < 0)
+        return (int)-r;
+    *sig = (int)r;
+    return 0;
+}

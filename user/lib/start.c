@@ -1,12 +1,14 @@
 /*
- * start.c - from _start to main: record argv[0] and the environment, run
- * constructors (.init_array, bounds from user/user.ld), call main and pass
- * its result to exit(). stdio needs no run-time setup: its streams are
- * static objects.
+ * start.c - from _start to main: give the main thread its TLS and thread
+ * control block (FS, pthread_tls.c: errno is thread-local, so before
+ * anything else; they live in this function's frame), record argv[0] and the environment, run constructors
+ * (.init_array, bounds from user/user.ld), call main and pass its result to
+ * exit(). stdio needs no run-time setup: its streams are static objects.
  */
 #include <stdlib.h>
 #include <unistd.h>
 #include "user/lib/internal.h"
+#include "user/lib/pthread_impl.h"
 
 int main(int argc, char **argv, char **envp);
 
@@ -30,6 +32,8 @@ _Noreturn void __cowos_start(long argc, char **argv, char **envp);
 
 _Noreturn void __cowos_start(long argc, char **argv, char **envp)
 {
+    char main_block[PT_MAIN_BLOCK]; /* this frame never returns: it lasts */
+    pt_tls_init(main_block);
     environ = envp;
     if (argc > 0 && argv[0])
         __cowos_progname = base_name(argv[0]);

@@ -5,6 +5,10 @@
  * output goes straight to write(). Input is read a buffer at a time (a byte
  * at a time when unbuffered). Invariant: unwritten output is buf[0..wlen),
  * unread input is buf[rpos..rlen); a stream never holds both.
+ * Each stream's lock (a recursive __cowos_lock, also flockfile's) guards
+ * all of its fields; every public call holds it throughout (vfprintf for
+ * the whole call, so two threads' printf lines never mix). Until the
+ * process has a second thread the calls take no lock (flockfile does).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +25,7 @@ struct __cowos_file {
     unsigned char *own; /* the stream's built-in buffer (BUFSIZ bytes) */
     size_t wlen;
     size_t rpos, rlen;
+    struct __cowos_lock lock;
 };
 
 static unsigned char in_buf[BUFSIZ], out_buf[BUFSIZ], err_buf[BUFSIZ];
@@ -76,18 +81,27 @@ static int put_bytes(FILE *f, const void *p, size_t n)
     return newline ? drain(f) : 0;
 }
 
+/* drain() with f's lock held (when the process has threads). */
+static int drain_locked(FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    int r = drain(f);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
 int fflush(FILE *f)
 {
     if (f)
-        return drain(f);
+        return drain_locked(f);
     int r = 0;
     for (int i = 0; i < 3; i++)
-        if (drain(&streams[i]) < 0)
+        if (drain_locked(&streams[i]) < 0)
             r = EOF;
     return r;
 }
 
-size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+size_t fwrite_unlocked(const void *p, size_t size, size_t n, FILE *f)
 {
     if (size == 0 || n == 0)
         return 0;
@@ -98,7 +112,7 @@ size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
     return put_bytes(f, p, size * n) == 0 ? n : 0;
 }
 
-int fputc(int c, FILE *f)
+int fputc_unlocked(int c, FILE *f)
 {
     unsigned char ch = (unsigned char)c;
     return put_bytes(f, &ch, 1) == 0 ? ch : EOF;
@@ -114,12 +128,12 @@ int putchar(int c)
     return fputc(c, stdout);
 }
 
-int fputs(const char *s, FILE *f)
+int fputs_unlocked(const char *s, FILE *f)
 {
     return put_bytes(f, s, strlen(s)) == 0 ? 0 : EOF;
 }
 
-int puts(const char *s)
+static int puts_unlocked(const char *s)
 {
     if (put_bytes(stdout, s, strlen(s)) < 0 || put_bytes(stdout, "\n", 1) < 0)
         return EOF;
@@ -131,8 +145,8 @@ int puts(const char *s)
 static int refill(FILE *f)
 {
     for (int i = 0; i < 3; i++)
-        if (streams[i].mode == _IOLBF && streams[i].wlen)
-            drain(&streams[i]);
+        if (&streams[i] != f && streams[i].mode == _IOLBF && streams[i].wlen)
+            drain_locked(&streams[i]);
     ssize_t r = read(f->fd, f->buf, f->mode == _IONBF ? 1 : f->size);
     if (r <= 0) {
         if (r == 0)
@@ -146,7 +160,7 @@ static int refill(FILE *f)
     return 0;
 }
 
-int fgetc(FILE *f)
+int fgetc_unlocked(FILE *f)
 {
     if (f->eof) /* end of file is sticky until clearerr(), as C requires */
         return EOF;
@@ -165,13 +179,13 @@ int getchar(void)
     return fgetc(stdin);
 }
 
-char *fgets(char *s, int n, FILE *f)
+char *fgets_unlocked(char *s, int n, FILE *f)
 {
     if (n <= 0)
         return NULL;
     int i = 0;
     while (i < n - 1) {
-        int c = fgetc(f);
+        int c = fgetc_unlocked(f);
         if (c == EOF)
             break;
         s[i++] = (char)c;
@@ -184,7 +198,7 @@ char *fgets(char *s, int n, FILE *f)
     return s;
 }
 
-int setvbuf(FILE *f, char *buf, int mode, size_t size)
+static int setvbuf_unlocked(FILE *f, char *buf, int mode, size_t size)
 {
     if (mode != _IOFBF && mode != _IOLBF && mode != _IONBF)
         return -1;
@@ -218,7 +232,7 @@ int ferror(FILE *f)
     return f->err;
 }
 
-void clearerr(FILE *f)
+void clearerr_unlocked(FILE *f)
 {
     f->eof = f->err = 0;
 }
@@ -235,4 +249,119 @@ void perror(const char *s)
         fprintf(stderr, "%s: %s\n", s, msg);
     else
         fprintf(stderr, "%s\n", msg);
+}
+
+size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    size_t r = fwrite_unlocked(p, size, n, f);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
+int fputc(int c, FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    int r = fputc_unlocked(c, f);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
+int fputs(const char *s, FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    int r = fputs_unlocked(s, f);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
+int puts(const char *s)
+{
+    int locked = __cowos_lock_mt(&stdout->lock);
+    int r = puts_unlocked(s);
+    __cowos_unlock_mt(&stdout->lock, locked);
+    return r;
+}
+
+int fgetc(FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    int r = fgetc_unlocked(f);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
+char *fgets(char *s, int n, FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    char * r = fgets_unlocked(s, n, f);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
+int setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    int r = setvbuf_unlocked(f, buf, mode, size);
+    __cowos_unlock_mt(&f->lock, locked);
+    return r;
+}
+
+void clearerr(FILE *f)
+{
+    int locked = __cowos_lock_mt(&f->lock);
+    clearerr_unlocked(f);
+    __cowos_unlock_mt(&f->lock, locked);
+}
+
+int putc_unlocked(int c, FILE *f)
+{
+    return fputc_unlocked(c, f);
+}
+
+int putchar_unlocked(int c)
+{
+    return fputc_unlocked(c, stdout);
+}
+
+int getc_unlocked(FILE *f)
+{
+    return fgetc_unlocked(f);
+}
+
+int getchar_unlocked(void)
+{
+    return fgetc_unlocked(stdin);
+}
+
+void flockfile(FILE *f)
+{
+    __cowos_lock(&f->lock);
+}
+
+int ftrylockfile(FILE *f)
+{
+    return __cowos_trylock(&f->lock) ? 0 : 1;
+}
+
+void funlockfile(FILE *f)
+{
+    __cowos_unlock(&f->lock);
+}
+
+void __cowos_stdio_fork_lock(void)
+{
+    for (int i = 0; i < 3; i++)
+        __cowos_lock(&streams[i].lock);
+}
+
+void __cowos_stdio_fork_unlock(void)
+{
+    for (int i = 2; i >= 0; i--)
+        __cowos_unlock(&streams[i].lock);
+}
+
+struct __cowos_lock *__cowos_file_lock(FILE *f)
+{
+    return &f->lock;
 }

@@ -25,9 +25,21 @@ _Static_assert(_SC_AVPHYS_PAGES == COWOS_SC_AVPHYS_PAGES, "_SC_AVPHYS_PAGES");
 
 _Static_assert(SYS_vfork == 96, "user/lib/vfork.S calls system call 96");
 
+/* pthread.c's fork with atfork handlers and the library's locks, once the
+ * process has either; until then fork is the bare system call. (.data:
+ * reading it must not fault in a bss page.) */
+pid_t (*__cowos_fork_hook)(void) __attribute__((section(".data")));
+
+long __cowos_syscall_error(long r); /* errno.c: errno = -r, return -1 */
+
 pid_t fork(void)
 {
-    return (pid_t)sysret(syscall0(SYS_fork));
+    if (__builtin_expect(__cowos_fork_hook != NULL, 0))
+        return __cowos_fork_hook();
+    long r = syscall0(SYS_fork);
+    if (r < 0) /* (out of line: the way to `syscall` stays a few instructions) */
+        return (pid_t)__cowos_syscall_error(r);
+    return (pid_t)r;
 }
 
 _Noreturn void _exit(int status)
@@ -153,6 +165,8 @@ pid_t getsid(pid_t pid)
 
 long sysconf(int name)
 {
+    if (name == _SC_NPROCESSORS_CONF) /* every CPU there is, is online */
+        name = _SC_NPROCESSORS_ONLN;
     return sysret(syscall1(SYS_sysconf, name));
 }
 
@@ -163,7 +177,7 @@ int kill(pid_t pid, int sig)
 
 int raise(int sig)
 {
-    return kill(getpid(), sig);
+    return (int)sysret(syscall3(SYS_tgkill, getpid(), gettid(), sig)); /* this thread */
 }
 
 int setpgid(pid_t pid, pid_t pgid)

@@ -16,10 +16,8 @@ vfork:
     cmpq $-4095, %rax
     jae 1f
     ret
-1:  negl %eax
-    movl %eax, errno(%rip)
-    movq $-1, %rax
-    ret
+1:  movq %rax, %rdi          /* errno is thread-local: C sets it */
+    jmp __cowos_syscall_error
     .size vfork, . - vfork
 
     .section .note.GNU-stack, "", @progbits

@@ -14,7 +14,9 @@
 
 typedef struct cw_file CW_FILE; /* the library's FILE, opaque here */
 
-extern int cw_errno;
+/* errno is thread-local in the library: reached through its function. */
+int *cw___errno_location(void);
+#define cw_errno (*cw___errno_location())
 extern CW_FILE *cw_stdin, *cw_stdout, *cw_stderr;
 
 int cw_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -2,7 +2,8 @@
  * host_test.c - runs the host unit tests of the cowos user library and
  * provides the fakes its renamed objects call in place of system calls:
  * sbrk over a static arena, write into per-descriptor capture buffers,
- * read from a script, and an abort() that can be caught.
+ * read from a script, an abort() that can be caught, and locks that do
+ * nothing (one thread).
  * Prints each failure and a summary; exits 1 if anything failed.
  */
 #include <sys/mman.h>
@@ -140,6 +141,27 @@ long cw_read(int fd, void *buf, size_t n)
     read_script++;
     read_offset = 0;
     return (long)len;
+}
+
+/* ---- the library's locks: the host tests run one thread ---- */
+
+int cw___cowos_threaded;
+void cw___cowos_lock(void *l) { (void)l; }
+void cw___cowos_unlock(void *l) { (void)l; }
+int cw___cowos_lock_mt(void *l)
+{
+    (void)l;
+    return 0;
+}
+void cw___cowos_unlock_mt(void *l, int locked)
+{
+    (void)l;
+    (void)locked;
+}
+int cw___cowos_trylock(void *l)
+{
+    (void)l;
+    return 1;
 }
 
 /* ---- abort ---- */
