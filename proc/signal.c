@@ -367,8 +367,9 @@ static int next_signal(const struct proc *p)
 }
 
 /* Push a frame for sig's handler and point tf at the handler. False if the
- * frame cannot be written (no restorer, a bad stack). */
-static bool push_frame(struct proc *p, struct trapframe *tf, int sig,
+ * frame cannot be written (no restorer, a bad stack). Not inlined: GDB
+ * breaks on it (docs/labs/signals.md). */
+static __attribute__((noinline)) bool push_frame(struct proc *p, struct trapframe *tf, int sig,
                        const struct cowos_siginfo *info, const struct cowos_sigaction *a,
                        uint64_t old_mask)
 {
