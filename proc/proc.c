@@ -282,6 +282,7 @@ __noreturn void proc_exit(int status)
     p->areas = g->areas = NULL;
     if (g->pid == g->sid)
         tty_session_leader_exited(g->sid); /* SIGHUP to the foreground, console freed */
+    /* LAB-BEGIN fork: give the children to init, waking it for those already zombies; decide whether the process leaves a zombie at all (docs/labs/fork.md, step 4) */
     bool zombie_for_init = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &table[i];
@@ -294,12 +295,20 @@ __noreturn void proc_exit(int status)
     }
     if (zombie_for_init)
         proc_wakeup(init_proc);
+    struct cowos_sigaction *chld = g->parent ? &proc_group(g->parent)->sig_action[SIGCHLD] : NULL;
+    g->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
+    /* LAB-STUB
+     * // Given: the children go to init. Missing: waking init for a zombie
+     * // among them, and the case where nobody will ever wait for g.
+     * for (int i = 0; i < NPROC; i++)
+     *     if (table[i].state != PROC_UNUSED && table[i].parent == g)
+     *         table[i].parent = init_proc;
+     * g->autoreap = false;
+     * LAB-END fork */
     orphan_stopped_groups(g);
     g->exit_status = status;
     g->alarm_tick = 0;
     int sig = status & 0x7f;
-    struct cowos_sigaction *chld = g->parent ? &proc_group(g->parent)->sig_action[SIGCHLD] : NULL;
-    g->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
     g->state = PROC_ZOMBIE;
     signal_notify_parent(g, sig == 0 ? CLD_EXITED : (status & PROC_STATUS_CORE) ? CLD_DUMPED : CLD_KILLED,
                          sig == 0 ? (status >> 8) & 0xff : sig);
