@@ -13,6 +13,7 @@
  * Threads: exit ends one thread; the last one out ends the process (its
  * files, memory and children go, the parent is told). wait, kill and the
  * process-group calls see thread-group leaders only.
+ * Locks: klock (kernel/klock.h) guards the table and every struct proc.
  */
 #include "proc/proc.h"
 #include "kernel/cmdline.h"
@@ -196,6 +197,7 @@ void proc_wakeup(const void *chan)
         if (table[i].state == PROC_SLEEPING && table[i].wait_chan == chan && chan) {
             table[i].state = PROC_RUNNABLE;
             table[i].wake_tick = 0;
+            sched_kick(&table[i]);
         }
 }
 
@@ -280,6 +282,7 @@ __noreturn void proc_exit(int status)
     p->areas = g->areas = NULL;
     if (g->pid == g->sid)
         tty_session_leader_exited(g->sid); /* SIGHUP to the foreground, console freed */
+    /* LAB-BEGIN fork: give the children to init, waking it for those already zombies; decide whether the process leaves a zombie at all (docs/labs/fork.md, step 4) */
     bool zombie_for_init = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &table[i];
@@ -292,12 +295,20 @@ __noreturn void proc_exit(int status)
     }
     if (zombie_for_init)
         proc_wakeup(init_proc);
+    struct cowos_sigaction *chld = g->parent ? &proc_group(g->parent)->sig_action[SIGCHLD] : NULL;
+    g->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
+    /* LAB-STUB
+     * // Given: the children go to init. Missing: waking init for a zombie
+     * // among them, and the case where nobody will ever wait for g.
+     * for (int i = 0; i < NPROC; i++)
+     *     if (table[i].state != PROC_UNUSED && table[i].parent == g)
+     *         table[i].parent = init_proc;
+     * g->autoreap = false;
+     * LAB-END fork */
     orphan_stopped_groups(g);
     g->exit_status = status;
     g->alarm_tick = 0;
     int sig = status & 0x7f;
-    struct cowos_sigaction *chld = g->parent ? &proc_group(g->parent)->sig_action[SIGCHLD] : NULL;
-    g->autoreap = chld && (chld->handler == SIG_IGN_HANDLER || (chld->flags & SA_NOCLDWAIT));
     g->state = PROC_ZOMBIE;
     signal_notify_parent(g, sig == 0 ? CLD_EXITED : (status & PROC_STATUS_CORE) ? CLD_DUMPED : CLD_KILLED,
                          sig == 0 ? (status >> 8) & 0xff : sig);
@@ -331,6 +342,7 @@ __noreturn void proc_exit_group(int status)
         if (t->state == PROC_SLEEPING) {
             t->state = PROC_RUNNABLE; /* its sleep loop sees signal_pending() */
             t->wake_tick = 0;
+            sched_kick(t);
         }
     }
     proc_exit(status);

@@ -115,6 +115,9 @@ static void wake(struct proc *p)
     if (p->state == PROC_SLEEPING) {
         p->state = PROC_RUNNABLE; /* its sleep loop looks at signal_pending() */
         p->wake_tick = 0;
+        sched_kick(p);
+    } else if (p->state == PROC_RUNNING) {
+        sched_kick(p); /* in user mode on another CPU: an IPI brings it in to see the signal */
     }
 }
 
@@ -367,14 +370,16 @@ static int next_signal(const struct proc *p)
 }
 
 /* Push a frame for sig's handler and point tf at the handler. False if the
- * frame cannot be written (no restorer, a bad stack). */
-static bool push_frame(struct proc *p, struct trapframe *tf, int sig,
+ * frame cannot be written (no restorer, a bad stack). Not inlined: GDB
+ * breaks on it (docs/labs/signals.md). */
+static __attribute__((noinline)) bool push_frame(struct proc *p, struct trapframe *tf, int sig,
                        const struct cowos_siginfo *info, const struct cowos_sigaction *a,
                        uint64_t old_mask)
 {
     static uint8_t fx[512] __aligned(16); /* one CPU, and nothing sleeps in here */
     if (!(a->flags & SA_RESTORER) || !a->restorer)
         return false; /* as Linux on x86-64: a handler needs somewhere to return to */
+    /* LAB-BEGIN signals: write the FXSAVE image and a struct sigframe below the red zone, then point tf at the handler (docs/labs/signals.md, step 1) */
     vaddr_t fp = ((tf->rsp - 128) - sizeof(fx)) & ~63UL; /* below the red zone */
     vaddr_t fa = ((fp - sizeof(struct sigframe)) & ~15UL) - 8;
     struct sigframe f;
@@ -409,6 +414,15 @@ static bool push_frame(struct proc *p, struct trapframe *tf, int sig,
     tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
     proc_fpu_reset(p); /* the handler starts with a clean FPU, as on Linux */
     return true;
+    /* LAB-STUB
+     * (void)tf;
+     * (void)info;
+     * (void)old_mask;
+     * (void)fx;
+     * printk("pid %d (%s): signals lab: push_frame does not build %s's frame yet\n", p->pid,
+     *        p->name, signal_name(sig));
+     * return false;
+     * LAB-END signals */
 }
 
 static bool is_restart_code(long r)
@@ -695,6 +709,7 @@ long sys_rt_sigreturn(void)
     struct trapframe *tf = p->tf;
     static uint8_t fx[512] __aligned(16);
     vaddr_t fa = tf->rsp - 8; /* the handler's ret popped pretcode */
+    /* LAB-BEGIN signals: read the frame back, refuse what a user could forge, restore registers, mask and FPU (docs/labs/signals.md, step 2) */
     struct sigframe f;
     if (uaccess_copy_from_user(&f, fa, sizeof(f)) < 0)
         goto bad;
@@ -727,4 +742,10 @@ long sys_rt_sigreturn(void)
 bad:
     signal_force_fault(SIGSEGV, SI_KERNEL, "bad sigreturn frame", fa);
     return 0;
+    /* LAB-STUB
+     * (void)p;
+     * (void)fx;
+     * signal_force_fault(SIGSEGV, SI_KERNEL, "signals lab: sys_rt_sigreturn is not written yet", fa);
+     * return 0;
+     * LAB-END signals */
 }

@@ -1145,6 +1145,12 @@ static void test_no_leak(void)
         pthread_create(&t, NULL, touch_stack, NULL);
         pthread_join(t, NULL);
     }
+    detached_ran = 0; /* and detached ones, whose ends free what they held differently */
+    for (int i = 0; i < 5; i++)
+        pthread_create(&t, &det, detached_fn, NULL);
+    while (__atomic_load_n(&detached_ran, __ATOMIC_SEQ_CST) < 5)
+        sched_yield();
+    ms_sleep(50);
     long before = sysconf(_SC_AVPHYS_PAGES);
     for (int i = 0; i < 10; i++) {
         EXPECT_EQ(0, pthread_create(&t, NULL, touch_stack, NULL));

@@ -118,6 +118,11 @@ static struct {
     char pad[PAGE - sizeof(long)];
 } __attribute__((aligned(PAGE))) private_page;
 
+/* Did the fork copy pages (fork=copy)? Its counter before ufork, read again
+ * in the child. */
+static unsigned long fork_copied_before;
+static int forked_eagerly;
+
 static __attribute__((noinline)) long by_value(long v) { return v * 2; }
 #define KEEP(x) __asm__ volatile("" : : "r"((long)(x)))
 
@@ -126,6 +131,8 @@ static int child(void)
 {
     struct step steps[12];
     struct cowos_memstat before, after;
+    cowos_memstat(&after);
+    forked_eagerly = after.fork_pages_copied != fork_copied_before;
     int n = 0;
     memset(steps, 0, sizeof(steps));
     warm_up();
@@ -207,8 +214,9 @@ static int child(void)
                timed, cycles_fault / timed, cycles_map / timed, cycles_copy / timed,
                cycles_back / timed, (cycles_fault + cycles_map + cycles_copy + cycles_back) / timed);
 
-    /* The same write to a private page: the kernel's COW (none with fork=copy). */
-    int eager = after.fork_mode_copy != 0;
+    /* The same write to a private page: the kernel's COW (none when the fork
+     * copied every page: fork=copy, or a kernel whose cow_share shares nothing). */
+    int eager = forked_eagerly;
     cowos_memstat(&before);
     unsigned long t = rdtsc();
     private_page.value = 1;
@@ -216,8 +224,8 @@ static int child(void)
     cowos_memstat(&after);
     unsigned long kernel_copies = after.cow_copies - before.cow_copies;
     if (eager)
-        printf("the same write to a private page: %lu cycles, %lu kernel copies (fork=copy\n"
-               "copied it at fork: no fault)\n", cycles, kernel_copies);
+        printf("the same write to a private page: %lu cycles, %lu kernel copies (the fork\n"
+               "copied it: no fault)\n", cycles, kernel_copies);
     else
         printf("the same write to a private page, the kernel's COW: %lu cycles, %lu copy;\n"
                "one fault, a frame filled by the copy (not zeroed first), no system call,\n"
@@ -265,6 +273,9 @@ int main(void)
     private_page.value = 0;
     warm_up();
 
+    struct cowos_memstat m;
+    cowos_memstat(&m);
+    fork_copied_before = m.fork_pages_copied;
     pid_t c = ufork();
     if (c < 0) {
         printf("usercow: ufork: %s\n", strerror(errno));
