@@ -115,9 +115,9 @@ static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr
                                                   bool shootdown)
 {
     struct proc *p = proc_current();
-    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s%s)\n", p ? p->pid : 0,
+    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)%s\n", p ? p->pid : 0,
            (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
-           refs == 1 ? "reused" : "copied", shootdown ? ", TLB shootdown" : "");
+           refs == 1 ? "reused" : "copied", shootdown ? " TLB shootdown" : "");
 }
 
 int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
