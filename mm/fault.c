@@ -127,6 +127,7 @@ static __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r
 }
 
 static uint64_t retries; /* faults retried because another CPU had resolved them (klock) */
+static uint64_t resolved; /* faults resolved by a change, on any CPU (klock) */
 
 static void page_fault(struct trapframe *tf)
 {
@@ -148,16 +149,22 @@ static void page_fault(struct trapframe *tf)
     int r;
     while ((r = fault_resolve_access(p, va, access)) == -ENOMEM && oom_reclaim(p))
         ;
+    if (r == FAULT_COW || r == 0)
+        resolved++; /* something changed: a later spurious fault is a new one */
     if (r == FAULT_COW) {
         cow_count_fault_cycles(rdtsc() - t0); /* for make bench */
         return;
     }
-    if (r == 1 && p->spurious_va != page_round_down(va)) {
+    if (r == 1 && (p->spurious_va != page_round_down(va) || p->spurious_seen != resolved)) {
         /* The entry allows the access already: another CPU resolved the same
          * fault first (a COW copy both saw), and this CPU's TLB held the old
          * entry, which the fault itself dropped. Retry once; the same fault
-         * again is the endless kind (below) after all. */
+         * again, with no fault resolved anywhere in between, is the endless
+         * kind (below) after all. (Keyed by va alone, a thread that met
+         * such a race at one page twice - a thread writing one counter
+         * across two forks by another thread - was killed the second time.) */
         p->spurious_va = page_round_down(va);
+        p->spurious_seen = resolved;
         retries++;
         return;
     }
