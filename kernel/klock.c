@@ -7,8 +7,10 @@
  * ticket lock hands the lock to the next ticket even when that CPU's
  * thread is not running, and everyone else then spins for a whole host
  * time slice (it made the fuzzer 100 times slower on 2 CPUs); with TTAS
- * whoever runs takes it. Fairness comes from klock_yield instead: a CPU
- * letting go while others wait gives them a moment to take it first.
+ * whoever runs takes it. Fairness comes from politeness instead: the CPU
+ * that let klock go last, wanting it again while others wait, gives them a
+ * moment to take it first (be_polite), so a CPU in a system-call loop
+ * cannot keep a waiting CPU out.
  * Owns: the lock word and the waiting count (atomic), holder and holder_pc
  * (written by the holder only), each CPU's klock_held flag and counters in
  * struct cpu (written by that CPU only; summed on read, never under a lock).
@@ -20,14 +22,33 @@
 #include "kernel/x86.h"
 #include "mm/tlb.h"
 
-#define YIELD_SPINS 4096 /* how long klock_yield waits for a waiter to take it */
+/* How long (TSC cycles) a CPU that has just let klock go, and wants it
+ * again while others wait, gives them to take it first: long enough for a
+ * running waiter, short enough not to matter when the host has
+ * descheduled it. */
+#define POLITE_CYCLES 200000
 
 static struct {
     volatile uint32_t locked;  /* 1 while held */
     volatile uint32_t waiting; /* CPUs spinning in klock_acquire */
+    volatile int last;         /* the CPU that let it go last */
     int holder;                /* CPU id holding it, -1 when free */
     uintptr_t holder_pc;       /* where the holder called klock_acquire */
-} klock = {0, 0, -1, 0};
+} klock = {0, 0, -1, -1, 0};
+
+/* c let klock go last and others wait: let them take it first (until one
+ * has, or POLITE_CYCLES). Fairness without a ticket lock's queue. */
+static void be_polite(const struct cpu *c)
+{
+    if (klock.last != c->id || !__atomic_load_n(&klock.waiting, __ATOMIC_RELAXED))
+        return;
+    uint64_t t0 = rdtsc();
+    while (!__atomic_load_n(&klock.locked, __ATOMIC_RELAXED) &&
+           __atomic_load_n(&klock.waiting, __ATOMIC_RELAXED) && rdtsc() - t0 < POLITE_CYCLES) {
+        tlb_poll();
+        pause();
+    }
+}
 
 bool klock_holding(void) { return this_cpu()->klock_held != 0; }
 
@@ -45,6 +66,7 @@ void klock_acquire(void)
     if (c->klock_held)
         panic("klock_acquire: cpu %d holds klock already (taken at %p)", c->id,
               (void *)klock.holder_pc);
+    be_polite(c);
     if (!try_take()) {
         uint64_t t0 = rdtsc();
         c->klock_contended++;
@@ -71,6 +93,7 @@ void klock_release(void)
     c->klock_held = 0;
     klock.holder = -1;
     klock.holder_pc = 0;
+    klock.last = c->id;
     __atomic_store_n(&klock.locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -79,13 +102,7 @@ void klock_yield(void)
     if (!__atomic_load_n(&klock.waiting, __ATOMIC_RELAXED))
         return;
     klock_release();
-    /* Let a waiter in: until one has taken it, or a while (its host
-     * thread may not be running). */
-    for (int i = 0; i < YIELD_SPINS && !__atomic_load_n(&klock.locked, __ATOMIC_RELAXED) &&
-                    __atomic_load_n(&klock.waiting, __ATOMIC_RELAXED);
-         i++)
-        pause();
-    klock_acquire();
+    klock_acquire(); /* polite: a waiter gets it first (be_polite) */
 }
 
 void klock_user_return(void)

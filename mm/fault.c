@@ -127,7 +127,10 @@ static __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r
 }
 
 static uint64_t retries; /* faults retried because another CPU had resolved them (klock) */
-static uint64_t resolved; /* faults resolved by a change, on any CPU (klock) */
+/* Spurious faults in a row on one page before it counts as endless: each
+ * legitimate one needs another CPU's fix in between, an endless one comes
+ * back at once (this many take a few milliseconds). */
+#define SPURIOUS_MAX 10000
 
 static void page_fault(struct trapframe *tf)
 {
@@ -149,22 +152,23 @@ static void page_fault(struct trapframe *tf)
     int r;
     while ((r = fault_resolve_access(p, va, access)) == -ENOMEM && oom_reclaim(p))
         ;
-    if (r == FAULT_COW || r == 0)
-        resolved++; /* something changed: a later spurious fault is a new one */
     if (r == FAULT_COW) {
+        p->spurious_va = 0;
         cow_count_fault_cycles(rdtsc() - t0); /* for make bench */
         return;
     }
-    if (r == 1 && (p->spurious_va != page_round_down(va) || p->spurious_seen != resolved)) {
+    if (r == 1 && (p->spurious_va != page_round_down(va) || p->spurious_count < SPURIOUS_MAX)) {
         /* The entry allows the access already: another CPU resolved the same
          * fault first (a COW copy both saw), and this CPU's TLB held the old
-         * entry, which the fault itself dropped. Retry once; the same fault
-         * again, with no fault resolved anywhere in between, is the endless
-         * kind (below) after all. (Keyed by va alone, a thread that met
-         * such a race at one page twice - a thread writing one counter
-         * across two forks by another thread - was killed the second time.) */
+         * entry, which the fault itself dropped. Retry. The same page may
+         * well do this again later (a thread writing one page while another
+         * forks over and over: each fork's copy is a new stale entry), so
+         * only a long run of them with no other fault between is the
+         * endless kind (below). */
+        if (p->spurious_va != page_round_down(va))
+            p->spurious_count = 0;
         p->spurious_va = page_round_down(va);
-        p->spurious_seen = resolved;
+        p->spurious_count++;
         retries++;
         return;
     }

@@ -73,8 +73,8 @@ struct proc {
 
     int cpu;                   /* the CPU it runs on, or last ran on (if has_run) */
     bool has_run;              /* has been on a CPU (the scheduler's affinity) */
-    vaddr_t spurious_va;       /* a fault the entry already allowed (another CPU fixed it): once */
-    uint64_t spurious_seen;    /* ... and mm/fault.c's count of resolved faults then */
+    vaddr_t spurious_va;       /* a fault the entry already allowed (another CPU fixed it)... */
+    uint32_t spurious_count;   /* ...how many in a row on that page (mm/fault.c) */
     vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
     uint64_t ksp;              /* saved kernel rsp while switched out (proc/switch.S) */
     struct trapframe *tf;      /* user registers */

@@ -18,7 +18,8 @@
  * another process, and counts it as a migration. A new process or thread
  * starts out on its creator's CPU (sched_place_new): an idle CPU takes it
  * at its next timer tick if that CPU stays busy, so a fork that is waited
- * for at once never crosses CPUs. A process made RUNNABLE while its CPU
+ * for at once never crosses CPUs; a new thread kicks an idle CPU at once
+ * (sched_kick_idle: its creator usually goes on running). A process made RUNNABLE while its CPU
  * halts idle kicks that CPU with an IPI (sched_kick). Idle CPUs load the
  * kernel's tables, let klock go and halt with interrupts on; each wakes at
  * least at its own timer tick and looks for work.
@@ -180,6 +181,18 @@ void sched_kick(struct proc *p)
             target = smp_cpu(i);
     if (target && target != me)
         lapic_send_ipi(target->apic_id, SCHED_KICK_VECTOR);
+}
+
+void sched_kick_idle(void)
+{
+    struct cpu *me = this_cpu();
+    for (int i = 0; i < smp_cpu_count(); i++) {
+        struct cpu *o = smp_cpu(i);
+        if (o != me && o->idle) {
+            lapic_send_ipi(o->apic_id, SCHED_KICK_VECTOR);
+            return;
+        }
+    }
 }
 
 void sched_yield(void)

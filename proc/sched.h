@@ -30,6 +30,10 @@ bool sched_started(void);
  * (in user mode it enters the kernel, which delivers the signal). */
 struct proc;
 void sched_kick(struct proc *p);
+/* Wake one idle CPU other than this one, if any (klock held), to look for
+ * work now rather than at its next tick: a new thread's creator goes on
+ * running, so an idle CPU should take the thread at once. */
+void sched_kick_idle(void);
 /* Each CPU's local APIC timer hook: preempts a process interrupted in user
  * mode once its time slice is used. */
 void sched_cpu_tick(struct trapframe *tf);

@@ -98,6 +98,7 @@ static long create_thread(const struct fork_opts *o)
         (void)uaccess_copy_to_user(o->child_settid, &t->tid, sizeof(int));
     t->state = PROC_RUNNABLE;
     sched_place_new(t); /* on this CPU; an idle one takes it if this one stays busy */
+    sched_kick_idle();  /* now, not at the idle CPU's next tick */
     return t->tid;
 }
 
