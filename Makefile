@@ -163,11 +163,15 @@ endif
 
 # TCG with one host thread per virtual CPU (thread=multi), so that 2 virtual
 # CPUs really run at once on 2 host cores. (-icount forces a single thread:
-# make bench boots one CPU, see tools/bench.mk.)
+# make bench boots one CPU, see tools/bench.mk; ICOUNT=1 runs the CPUs in
+# one thread, taking turns.)
 ifeq ($(ACCEL),kvm)
+ifneq ($(ICOUNT),)
+$(error ICOUNT=$(ICOUNT): -icount needs TCG; drop ACCEL=kvm or ICOUNT)
+endif
 QEMU_ACCEL := -accel kvm -cpu host
 else
-QEMU_ACCEL := -accel tcg,thread=multi -cpu qemu64,+smep,+smap
+QEMU_ACCEL := -accel tcg,thread=$(if $(ICOUNT),single,multi) -cpu qemu64,+smep,+smap
 endif
 QEMU_BASE := qemu-system-x86_64 $(QEMU_ACCEL) -smp $(CPUS) -m $(MEM) -no-reboot -boot d \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -32,8 +32,11 @@ smp_trampoline_start:
     movw %ax, %es
     movw %ax, %ss
     lgdtl TRAMP(tramp_gdt_ptr)
+    /* CR0 as INIT left it has CD and NW set (caches off: the CPU would run
+     * many times slower). Clear both, keep ET, set PE for protected mode. */
     movl %cr0, %eax
-    orl $1, %eax                        /* PE: protected mode */
+    andl $~((1 << 30) | (1 << 29)), %eax /* CD, NW: caches on, write-back */
+    orl $((1 << 4) | 1), %eax           /* ET, PE */
     movl %eax, %cr0
     ljmpl $SEL_CODE32, $TRAMP(tramp32)
 

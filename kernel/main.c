@@ -16,6 +16,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/dev/lapic.h"
 #include "kernel/file.h"
 #include "kernel/gdt.h"
 #include "kernel/initrd.h"
@@ -167,6 +168,7 @@ void kmain(paddr_t mbi_paddr)
     fault_init();
     timer_init();
     timer_set_tick_hook(sched_tick);
+    lapic_set_tick_hook(sched_cpu_tick); /* each CPU's preemption, once smp_init starts the timers */
     file_init();
     tty_init();
     initrd_init(&boot_info);

@@ -7,6 +7,7 @@
  * data flows); bytes count as moved only once copied. Data moves to or
  * from an iobuf (user or kernel memory). Readers sleep on &pipe->readers,
  * writers on &pipe->writers.
+ * Locks: klock (kernel/klock.h) guards every pipe.
  */
 #include "kernel/pipe.h"
 #include "kernel/errno.h"

@@ -2,6 +2,8 @@
  * serial.c - the 16550 UART on COM1 (port 0x3f8).
  * Output is polled (works before interrupts and inside a panic); input is
  * read by the console's IRQ 4 handler through serial_getc.
+ * Locks: output goes through the console's lock (kernel/console.c); input
+ * is read by the IRQ handler on CPU 0 under klock.
  */
 #include "kernel/serial.h"
 #include "kernel/x86.h"

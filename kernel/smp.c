@@ -1,5 +1,7 @@
 /*
- * smp.c - starting the other CPUs and keeping their struct cpu blocks.
+ * smp.c - starting the other CPUs, keeping their struct cpu blocks, and the
+ * IPIs that are not the TLB's: the kick that wakes an idle CPU and
+ * smp_run_on's function call.
  *
  * smp_init (CPU 0) reads the MADT, starts CPU 0's local APIC and timer,
  * then for each other CPU: fills in the trampoline's data words, sends
@@ -7,10 +9,13 @@
  * CPU starts at a time, so the trampoline page is never shared. Each new
  * CPU runs smp_ap_main: its GDT and TSS (its own double-fault stack), its
  * struct cpu through GS, the shared IDT, the syscall MSRs, its local APIC
- * and timer, then an idle loop that halts with interrupts on.
+ * and timer, then it halts until CPU 0 starts scheduling and runs its own
+ * scheduler (proc/sched.c) from then on.
  * Owns: ap_cpu[] and ap_stack[] (written by CPU 0 before the CPU starts,
  * then by that CPU only), online_count (CPU 0 only), the start-up tables
- * (freed when smp_init returns).
+ * (freed when smp_init returns), call[] (one slot per target CPU: written by
+ * the caller while `done` is set, read by the target; no lock, one caller
+ * at a time per target, and callers never hold klock).
  */
 #include "kernel/smp.h"
 #include "kernel/bootinfo.h"
@@ -20,10 +25,15 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
+#include "kernel/trap.h"
 #include "kernel/x86.h"
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
+#include "mm/tlb.h"
 #include "mm/vmm.h"
+#include "proc/sched.h"
+
+#define CALL_VECTOR 51 /* smp_run_on's IPI (kernel/dev/lapic.h) */
 
 #define START_WAIT_TICKS 200 /* PIT ticks (2 s) a CPU gets to come online */
 
@@ -51,7 +61,47 @@ static struct {
     uint64_t base;
 } __packed idt_ptr;
 
+static struct {
+    void (*fn)(void *);
+    void *arg;
+    volatile bool done;
+} call[CPU_MAX];
+
 int smp_cpu_count(void) { return online_count; }
+
+static void kick_interrupt(struct trapframe *tf)
+{
+    (void)tf;
+    lapic_eoi(); /* the halt is over: the idle loop looks for work */
+}
+
+static void call_interrupt(struct trapframe *tf)
+{
+    (void)tf;
+    int me = this_cpu()->id;
+    lapic_eoi();
+    if (call[me].fn && !call[me].done) {
+        call[me].fn(call[me].arg);
+        __atomic_store_n(&call[me].done, true, __ATOMIC_RELEASE);
+    }
+}
+
+int smp_run_on(int cpu, void (*fn)(void *), void *arg)
+{
+    struct cpu *c = smp_cpu(cpu);
+    if (!c || c == this_cpu())
+        return -1;
+    call[cpu].fn = fn;
+    call[cpu].arg = arg;
+    __atomic_store_n(&call[cpu].done, false, __ATOMIC_RELEASE);
+    lapic_send_ipi(c->apic_id, CALL_VECTOR);
+    while (!__atomic_load_n(&call[cpu].done, __ATOMIC_ACQUIRE)) {
+        tlb_poll(); /* fn may start a shootdown that waits for this CPU */
+        pause();
+    }
+    call[cpu].fn = NULL;
+    return 0;
+}
 struct cpu *smp_cpu(int id) { return id >= 0 && id < online_count ? cpus[id] : NULL; }
 const struct acpi_madt *smp_madt(void) { return &madt; }
 
@@ -198,6 +248,9 @@ void smp_init(const struct boot_info *bi)
         return;
     }
     cpu0.apic_id = lapic_id();
+    trap_set_handler(SCHED_KICK_VECTOR, kick_interrupt);
+    trap_set_handler(CALL_VECTOR, call_interrupt);
+    tlb_init();
     bool listed = false;
     for (int i = 0; i < madt.ncpus; i++)
         listed |= madt.apic_ids[i] == cpu0.apic_id;
@@ -216,7 +269,7 @@ void smp_init(const struct boot_info *bi)
     char ids[CPU_MAX * 4 + 1] = "";
     for (int i = 0, n = 0; i < online_count; i++)
         n += snprintk(ids + n, sizeof(ids) - (size_t)n, " %u", cpus[i]->apic_id);
-    printk("smp: %d CPU%s online (APIC ids%s), each with its local APIC timer; processes run on CPU 0 only\n",
+    printk("smp: %d CPU%s online (APIC ids%s), each with its local APIC timer; processes run on every CPU\n",
            online_count, online_count == 1 ? "" : "s", ids);
 }
 
@@ -233,8 +286,10 @@ __noreturn void smp_ap_main(struct cpu *c)
     lapic_cpu_init();
     lapic_timer_start();
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-    for (;;) {
+    while (!sched_started()) { /* kmain's tests and pid 1 first; IPIs answered meanwhile */
         sti();
         hlt();
+        cli();
     }
+    sched_run();
 }

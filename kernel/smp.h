@@ -1,8 +1,8 @@
 /*
  * smp.h - bringing up every CPU: found in the ACPI MADT, started through the
  * real-mode trampoline (boot/trampoline.S), each on its own GDT, TSS, stack
- * and struct cpu, idling with its local APIC timer running. In this phase
- * processes still run on CPU 0 only; the other CPUs just count their ticks.
+ * and struct cpu, with its local APIC timer running. Once CPU 0 starts
+ * scheduling, every CPU runs processes (proc/sched.c).
  */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
@@ -33,6 +33,14 @@ void smp_init(const struct boot_info *bi);
  * of CPU number id (0 <= id < smp_cpu_count()). */
 int smp_cpu_count(void);
 struct cpu *smp_cpu(int id);
+
+/*
+ * Run fn(arg) on CPU cpu (not this one) from an IPI handler there
+ * (interrupts off, no klock), and wait until it has returned. For the
+ * kernel tests: the caller must not hold klock. 0, or -1 if there is no
+ * such other CPU.
+ */
+int smp_run_on(int cpu, void (*fn)(void *), void *arg);
 
 /* The MADT as smp_init read it (ncpus 0 if it could not), for the tests. */
 const struct acpi_madt *smp_madt(void);

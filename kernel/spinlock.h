@@ -46,6 +46,26 @@ void spin_irq_pop(void);
 void spin_check_user_return(void);
 
 /*
+ * No spinlock may be held across a sleep (sched_yield calls this when this
+ * CPU holds one): reports each lock held and where it was taken, as what.
+ * klock is no spinlock in this sense (kernel/klock.h).
+ */
+void spin_check_sleep(const char *what);
+
+/*
+ * The lock-order checker: spin_lock records, for every lock the CPU holds,
+ * that the new one was taken while holding it (with both call sites). A
+ * lock taken while holding one that was ever taken while holding it (a
+ * cycle, directly or through others) is a possible deadlock: reported
+ * through the failure path (panic, or the test hook) naming the lock, where
+ * it is taken now, the lock held and where, and the call sites of the
+ * earlier opposite order. Locks are told apart by name. spin_order_reset
+ * forgets every recorded order (for the tests); spin_order_edges counts them.
+ */
+void spin_order_reset(void);
+int spin_order_edges(void);
+
+/*
  * Test hook: with fn set, a failed check calls fn(message) instead of
  * panicking, and the operation that failed returns having changed nothing
  * (spin_lock returns without the lock). NULL restores panicking. For the

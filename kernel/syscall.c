@@ -5,6 +5,8 @@
  * Also the small handlers that belong to no subsystem (sysconf, poweroff).
  */
 #include "kernel/syscall.h"
+#include "kernel/klock.h"
+#include "kernel/smp.h"
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
@@ -270,6 +272,7 @@ void syscall_init(void) { cpu_init(); }
 
 void syscall_dispatch(struct trapframe *tf)
 {
+    klock_acquire(); /* trap_return lets it go */
     uint64_t n = tf->rax;
     long r = (n < SYS_COUNT && table[n]) ? table[n](tf) : -ENOSYS;
     tf->rax = (uint64_t)r;
@@ -290,7 +293,7 @@ long sys_sysconf(long name)
     case COWOS_SC_CLK_TCK:
         return TIMER_HZ;
     case COWOS_SC_NPROCESSORS_ONLN:
-        return 1;
+        return smp_cpu_count();
     case COWOS_SC_OPEN_MAX: /* as glibc: the soft resource limits */
         return rlimit_nofile(proc_current());
     case COWOS_SC_CHILD_MAX:

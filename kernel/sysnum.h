@@ -243,6 +243,21 @@ struct cowos_memstat {
                                           (not in fork_pages_shared), taken when a table is copied */
     unsigned long tables_copied;    /* shared tables copied on a write (or munmap, mprotect, ...) */
     unsigned long tables_reused;    /* ... where the last sharer just took it back, no copy */
+    /* Several CPUs (kernel/klock.c, proc/sched.c, mm/tlb.c): each CPU counts
+     * its own, the kernel sums them on read. */
+    unsigned long cpus;             /* CPUs online (running processes) */
+    unsigned long sched_switches;   /* switches to a process, all CPUs */
+    unsigned long sched_migrations; /* ... to one that last ran on another CPU */
+    unsigned long tlb_shootdowns;   /* shootdowns: translations another CPU had to drop (IPI, then wait) */
+    unsigned long tlb_ipis;         /* shootdown IPIs sent */
+    unsigned long tlb_pages_flushed; /* pages other CPUs invalidated for shootdowns (invlpg) */
+    unsigned long tlb_full_flushes; /* whole-TLB flushes other CPUs did for shootdowns */
+    unsigned long tlb_wait_cycles;  /* TSC cycles initiators waited for the acknowledgments */
+    unsigned long tlb_kernel_flushes; /* a CPU catching up with kernel mappings removed (no IPI) */
+    unsigned long klock_acquisitions; /* the big kernel lock taken */
+    unsigned long klock_contended;  /* ... after spinning for it */
+    unsigned long klock_spin_cycles; /* TSC cycles spent spinning for it */
+    unsigned long cow_fault_retries; /* faults another CPU had resolved first (stale TLB entry): retried */
 };
 
 /* A resource limit (SYS_getrlimit, SYS_setrlimit): Linux's struct rlimit. */

@@ -1,7 +1,8 @@
 /*
  * timer.c - the 8253/8254 programmable interval timer, channel 0, as a
- * TIMER_HZ rate generator on IRQ 0. Owns the tick count; the only writer is
- * the IRQ handler, so readers on this single CPU need no lock.
+ * TIMER_HZ rate generator on IRQ 0 (CPU 0's PIC). Owns the tick count; the
+ * only writer is the IRQ handler on CPU 0, and every CPU reads it as one
+ * aligned 64-bit load, so it needs no lock.
  */
 #include "kernel/timer.h"
 #include "kernel/pic.h"

@@ -3,12 +3,17 @@
  * every interrupt and exception. Owns the handler table. Vectors 0-63 have
  * entry stubs (kernel/trapentry.S); all gates are interrupt gates, so
  * handlers run with interrupts off. Vector 8 runs on the IST1 stack.
+ * Locks: trap_dispatch takes klock (kernel/klock.h) for traps from user mode
+ * and device IRQs, never for IPIs; the handler table is written at boot.
  */
 #include "kernel/trap.h"
 #include "kernel/gdt.h"
+#include "kernel/dev/lapic.h"
+#include "kernel/klock.h"
 #include "kernel/panic.h"
 #include "kernel/pic.h"
 #include "kernel/printk.h"
+#include "mm/tlb.h"
 #include "proc/proc.h"
 #include "proc/signal.h"
 
@@ -174,6 +179,24 @@ static int user_exception_signal(uint64_t vector)
 
 void trap_dispatch(struct trapframe *tf)
 {
+    /* The shootdown and call IPIs never take klock: the shootdown's sender
+     * holds it while it waits for this CPU; nor do they deliver signals.
+     * (The kick is an ordinary interrupt: from user mode it delivers the
+     * signal it was sent for.) */
+    if (tf->vector == TLB_VECTOR || tf->vector == LAPIC_IPI_LAST) {
+        if (handlers[tf->vector])
+            handlers[tf->vector](tf);
+        return;
+    }
+    /* klock for everything from user mode and for device IRQs (CPU 0: the
+     * PIT wakes sleepers, the serial line the console's readers). A local
+     * APIC timer tick in the kernel (an idle CPU) needs none. */
+    bool from_user = trap_from_user(tf);
+    bool took = false;
+    if (!klock_holding() && (from_user || (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + NIRQ))) {
+        klock_acquire();
+        took = true;
+    }
     if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + NIRQ) {
         dispatch_irq(tf);
     } else if (tf->vector < IDT_ENTRIES && handlers[tf->vector]) {
@@ -184,6 +207,8 @@ void trap_dispatch(struct trapframe *tf)
     } else {
         panic_trap(tf);
     }
-    if (trap_from_user(tf))
-        signal_deliver(tf, -1); /* on the way back out to user mode */
+    if (from_user)
+        signal_deliver(tf, -1); /* on the way back out to user mode (trap_return lets klock go) */
+    else if (took)
+        klock_release();
 }

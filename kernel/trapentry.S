@@ -4,7 +4,8 @@
  * stack, call trap_dispatch(tf), then restore it and iretq.
  * Invariants: swapgs runs exactly once on entry and once on exit, and only
  * when the saved CS has RPL 3; trap_dispatch is called with RSP 16-byte aligned;
- * no spinlock is held when it returns to ring 3 (spin_check_user_return).
+ * no spinlock is held when it returns to ring 3 (spin_check_user_return),
+ * and klock is released on the way there (klock_user_return).
  */
 
 #include "kernel/cpu.h"
@@ -161,6 +162,10 @@ trap_return:
      * this CPU's count (GS is still the kernel's), the report off the path. */
     testb $3, TF_CS(%rsp)
     jz 4f
+    cmpl $0, %gs:CPU_KLOCK_HELD      /* the big kernel lock goes first (klock.h) */
+    je 5f
+    call klock_user_return
+5:
     cmpl $0, %gs:CPU_LOCKS_HELD
     je 4f
     call spin_check_user_return     /* RSP is 16-aligned: it points at the trapframe */

@@ -7,6 +7,7 @@
  * 0 = none; a session leader takes it with TIOCSCTTY) and foreground
  * process group (tty_pgrp), which Ctrl-C, Ctrl-\ and Ctrl-Z signal; a read
  * from a background group of that session gets SIGTTIN.
+ * Locks: klock (kernel/klock.h) guards the tty (the serial IRQ takes it too).
  */
 #include "kernel/tty.h"
 #include "kernel/console.h"

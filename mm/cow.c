@@ -13,19 +13,24 @@
  */
 #include "mm/cow.h"
 #include "kernel/errno.h"
+#include "kernel/klock.h"
 #include "kernel/printk.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/sysnum.h"
 #include "kernel/x86.h"
+#include "mm/fault.h"
 #include "mm/memlayout.h"
 #include "mm/pagecache.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
 #include "mm/uaccess.h"
 #include "mm/vma.h"
 #include "mm/vmm.h"
 #include "proc/fork.h"
 #include "proc/proc.h"
+#include "proc/sched.h"
 
 static struct {
     uint64_t forks, fork_pages_shared, fork_pages_copied, fork_pt_pages;
@@ -106,12 +111,13 @@ int cow_share_area(struct vmspace *child, struct vmspace *parent, vaddr_t start,
 }
 
 /* The cowtrace line, kept off the fault's fast path. */
-static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr_t now, uint32_t refs)
+static __attribute__((noinline)) void trace_fault(vaddr_t va, paddr_t old, paddr_t now, uint32_t refs,
+                                                  bool shootdown)
 {
     struct proc *p = proc_current();
-    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s)\n", p ? p->pid : 0,
+    printk("cow: pid %d va %p frame 0x%lx -> 0x%lx refs %u -> %u (%s%s)\n", p ? p->pid : 0,
            (void *)page_round_down(va), old, now, refs, pmm_refcount(now),
-           refs == 1 ? "reused" : "copied");
+           refs == 1 ? "reused" : "copied", shootdown ? ", TLB shootdown" : "");
 }
 
 int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
@@ -155,12 +161,14 @@ int cow_fault(struct vmspace *vs, vaddr_t va, pte_t *ptep)
      * stats.copies++;
      * LAB-END cow */
     stats.faults++;
-    /* Drop the stale read-only entry. vs is the running space but for
-     * vma_populate's faults on a fresh one, where this flush is merely idle. */
-    (void)vs;
-    invlpg(page_round_down(va));
+    /* Drop the stale read-only entry, here and on every other CPU that runs
+     * a thread of vs (a shootdown: it may still read the old frame). vs is
+     * the running space but for vma_populate's faults on a fresh one, where
+     * this flush is merely idle. */
+    uint64_t shot = tlb_local_shootdowns();
+    vmm_invalidate(vs, page_round_down(va));
     if (trace)
-        trace_fault(va, old, now, refs);
+        trace_fault(va, old, now, refs, tlb_local_shootdowns() != shot);
     return 0;
 }
 
@@ -206,6 +214,23 @@ void cow_stats(struct cowos_memstat *out)
     out->areas = v.areas_now;
     out->fork_tables_shared = v.fork_tables_shared;
     vmm_table_stats(&out->tables_copied, &out->tables_reused, &out->fork_pages_deferred);
+    struct tlb_stats ts;
+    struct klock_stats ks;
+    tlb_get_stats(&ts);
+    klock_get_stats(&ks);
+    out->cpus = (unsigned long)smp_cpu_count();
+    out->sched_switches = sched_switches();
+    out->sched_migrations = sched_migrations();
+    out->tlb_shootdowns = ts.shootdowns;
+    out->tlb_ipis = ts.ipis;
+    out->tlb_pages_flushed = ts.pages_flushed;
+    out->tlb_full_flushes = ts.full_flushes;
+    out->tlb_wait_cycles = ts.wait_cycles;
+    out->tlb_kernel_flushes = ts.kernel_flushes;
+    out->klock_acquisitions = ks.acquisitions;
+    out->klock_contended = ks.contended;
+    out->klock_spin_cycles = ks.spin_cycles;
+    out->cow_fault_retries = fault_retries();
 }
 
 bool cow_set_trace(bool on)

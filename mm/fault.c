@@ -16,6 +16,9 @@
  * the faulter dies by SIGKILL only when nothing can be freed for it. A fault
  * in ring 0 is a kernel bug, because the kernel touches user memory only
  * through the direct map in uaccess.c: the panic screen.
+ * Locks: the fault runs under klock (kernel/klock.h), taken at the trap
+ * entry: the entry is read (and re-read) under it, so two CPUs faulting on
+ * one page resolve it one after the other.
  */
 #include "mm/fault.h"
 #include "kernel/errno.h"
@@ -123,6 +126,12 @@ static __attribute__((noinline)) void fault_kill(uint64_t err, vaddr_t va, int r
     proc_kill_fault(r == -ENXIO ? SIGBUS : SIGSEGV, describe(err, va, r), va);
 }
 
+static uint64_t retries; /* faults retried because another CPU had resolved them (klock) */
+/* Spurious faults in a row on one page before it counts as endless: each
+ * legitimate one needs another CPU's fix in between, an endless one comes
+ * back at once (this many take a few milliseconds). */
+#define SPURIOUS_MAX 10000
+
 static void page_fault(struct trapframe *tf)
 {
     uint64_t t0 = rdtsc(); /* for the COW cost figures of make bench */
@@ -144,11 +153,30 @@ static void page_fault(struct trapframe *tf)
     while ((r = fault_resolve_access(p, va, access)) == -ENOMEM && oom_reclaim(p))
         ;
     if (r == FAULT_COW) {
+        p->spurious_va = 0;
         cow_count_fault_cycles(rdtsc() - t0); /* for make bench */
         return;
     }
+    if (r == 1 && (p->spurious_va != page_round_down(va) || p->spurious_count < SPURIOUS_MAX)) {
+        /* The entry allows the access already: another CPU resolved the same
+         * fault first (a COW copy both saw), and this CPU's TLB held the old
+         * entry, which the fault itself dropped. Retry. The same page may
+         * well do this again later (a thread writing one page while another
+         * forks over and over: each fork's copy is a new stale entry), so
+         * only a long run of them with no other fault between is the
+         * endless kind (below). */
+        if (p->spurious_va != page_round_down(va))
+            p->spurious_count = 0;
+        p->spurious_va = page_round_down(va);
+        p->spurious_count++;
+        retries++;
+        return;
+    }
+    p->spurious_va = 0;
     if (r != 0)
         fault_kill(err, va, r == 1 ? -EACCES : r);
 }
+
+uint64_t fault_retries(void) { return retries; }
 
 void fault_init(void) { trap_set_handler(T_PGFLT, page_fault); }

@@ -19,6 +19,9 @@ struct trapframe;
 
 /* Install the #PF handler (vector 14). */
 void fault_init(void);
+/* Faults retried because the entry already allowed the access (another CPU
+ * resolved the same fault first), since boot. */
+uint64_t fault_retries(void);
 
 /*
  * Make va accessible to p for a read or write, if an area of p allows it:

@@ -8,6 +8,8 @@
  * requests get whole pages mapped contiguously in the KHEAP_BASE region, with
  * an unmapped page after each allocation, and a header in front holding the
  * page count.
+ * Locks: klock (kernel/klock.h) guards the heap once the scheduler runs
+ * (before that only CPU 0 runs kernel code).
  */
 #include "mm/kheap.h"
 #include "kernel/panic.h"

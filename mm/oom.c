@@ -23,6 +23,7 @@
  * (SIGKILL is pending; a sleeper is woken and leaves with -EINTR), and the
  * kernel reaches user memory only through fault_resolve, which then finds
  * no area to fill a page from. Its kernel stack and top-level table go when it exits.
+ * Locks: klock (kernel/klock.h) guards all of it.
  */
 #include "mm/oom.h"
 #include "kernel/printk.h"

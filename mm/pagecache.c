@@ -15,6 +15,7 @@
  * would give, so it may be dropped whenever no area maps the object: then
  * running a program and exiting gives back every frame. Dirty pages are
  * counted in stats.dirty_pages, the file system's space in use.
+ * Locks: klock (kernel/klock.h) guards the objects and their pages.
  */
 #include "mm/pagecache.h"
 #include "kernel/errno.h"

@@ -16,6 +16,7 @@
  *                       is writable: a write copies it in cow_fault
  *   shared (file/anon)  the object's frame, writable if the area is: every
  *                       mapper sees every write, fork included
+ * Locks: klock (kernel/klock.h) guards every area set and the counters.
  */
 #include "mm/vma.h"
 #include "kernel/errno.h"
@@ -28,6 +29,7 @@
 #include "mm/pagecache.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
 #include "mm/vmm.h"
 
 static paddr_t zero_frame;
@@ -343,12 +345,14 @@ int vma_protect(struct vma_set *set, vaddr_t start, vaddr_t end, uint32_t prot)
         return -ENOMEM;
     int i = lower_bound(set, start);
     int first = i;
+    tlb_batch_begin(set->vs); /* one shootdown for the whole range */
     for (; i < set->count && set->areas[i]->start < end; i++) {
         struct vm_area *a = set->areas[i];
         a->prot = prot;
         struct protect_walk w = {set, a};
         vmm_for_each_table_in(set->vs, a->start, a->end, protect_table, &w);
     }
+    tlb_batch_end();
     /* Merge from the top down so the indexes below stay valid. */
     for (int j = i - 1; j >= first - 1 && j >= 0; j--)
         if (j < set->count)
@@ -612,8 +616,8 @@ static int maybe_share_table(vaddr_t table_va, pte_t *pt, int first, int last, v
     return r == -ENOENT ? 0 : r;
 }
 
-int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
-             vma_private_fn share_private, void *arg)
+static int fork_areas(struct vma_set *child, struct vma_set *parent, bool share_tables,
+                      vma_private_fn share_private, void *arg)
 {
     int r = 0;
     for (int i = 0; i < parent->count; i++) {
@@ -654,8 +658,16 @@ int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
     }
     /* The parent may cache writable translations of pages now copy-on-write
      * (or reached through a directory entry now read-only). */
-    if (vmm_is_active(parent->vs))
-        write_cr3(read_cr3());
+    tlb_flush_all(parent->vs); /* here, and on every CPU running a thread of the parent */
+    return r;
+}
+
+int vma_fork(struct vma_set *child, struct vma_set *parent, bool share_tables,
+             vma_private_fn share_private, void *arg)
+{
+    tlb_batch_begin(parent->vs); /* the whole fork is one shootdown (at most) */
+    int r = fork_areas(child, parent, share_tables, share_private, arg);
+    tlb_batch_end();
     return r;
 }
 

@@ -18,6 +18,9 @@
  * its own copy (unshare): 512 entries copied, each present frame's count up,
  * and writable pages made copy-on-write in both copies, since two tables
  * now map them. The last sharer just gets its entry writable back.
+ * Locks: klock (kernel/klock.h) guards every page table and vmspace; each
+ * vmspace's `cpus` bits change atomically (mm/tlb.h); page-table pages come
+ * from the frame allocator under its own lock.
  */
 #include "mm/vmm.h"
 #include "kernel/bootinfo.h"
@@ -29,6 +32,8 @@
 #include "mm/memlayout.h"
 #include "mm/pmm.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
+#include "kernel/cpu.h"
 
 /* Table entries above the leaf: user-accessible and writable, so the leaf
  * alone decides what a page allows. */
@@ -107,8 +112,7 @@ static int unshare(struct vmspace *vs, pte_t *pde, vaddr_t va)
         pmm_decref(old); /* our share of it; vs->pt_pages is unchanged */
         tables_copied++;
     }
-    if (vmm_is_active(vs))
-        write_cr3(read_cr3()); /* the whole 2 MiB may be cached through the old entry */
+    tlb_flush_all(vs); /* the whole 2 MiB may be cached through the old entry, on any CPU */
     (void)va;
     return 0;
 }
@@ -219,11 +223,23 @@ bool vmm_is_active(const struct vmspace *vs) { return (read_cr3() & PTE_ADDR_MAS
 
 void vmm_invalidate(struct vmspace *vs, vaddr_t va)
 {
-    if (!is_user(va) || vmm_is_active(vs))
-        invlpg(va);
+    if (!is_user(va))
+        tlb_kernel_unmapped(va); /* every CPU catches up before it next holds klock */
+    else
+        tlb_flush_page(vs, va);
 }
 
-void vmm_activate(struct vmspace *vs) { write_cr3(vs->pml4); }
+void vmm_activate(struct vmspace *vs)
+{
+    struct cpu *c = this_cpu();
+    struct vmspace *old = c->vs ? c->vs : &kernel_space;
+    uint32_t bit = 1u << c->id;
+    if (old != vs)
+        __atomic_fetch_and(&old->cpus, ~bit, __ATOMIC_RELEASE);
+    __atomic_fetch_or(&vs->cpus, bit, __ATOMIC_ACQ_REL);
+    c->vs = vs == &kernel_space ? NULL : vs;
+    write_cr3(vs->pml4);
+}
 
 static bool table_empty(const pte_t *t)
 {
@@ -338,6 +354,7 @@ struct vmspace *vmm_create(void)
     if (!vs)
         return NULL;
     vs->pt_pages = 0;
+    vs->cpus = 0;
     vs->pml4 = alloc_table(vs);
     if (!vs->pml4) {
         kfree(vs);
@@ -372,6 +389,7 @@ static void destroy_table(struct vmspace *vs, paddr_t table_pa, int level)
 
 void vmm_destroy(struct vmspace *vs)
 {
+    tlb_drop(vs); /* no other CPU may walk these tables once they are freed */
     if (vmm_is_active(vs))
         panic("vmm_destroy: %lx is the active address space", vs->pml4);
     pte_t *pml4 = table_at(vs->pml4);
@@ -513,9 +531,14 @@ uint64_t vmm_unmap_range(struct vmspace *vs, vaddr_t start, vaddr_t end)
         }
     }
     struct unmap_range u = {vs, 0};
+    bool batch = !this_cpu()->batch_vs;
+    if (batch)
+        tlb_batch_begin(vs); /* one shootdown for the whole range */
     vmm_for_each_table_in(vs, start, end, unmap_in_table, &u);
-    if (u.pages >= 32 && vmm_is_active(vs))
-        write_cr3(read_cr3()); /* cheaper than one invlpg per page from here on */
+    if (u.pages >= 32)
+        tlb_flush_all(vs); /* cheaper than one invlpg per page from here on */
+    if (batch)
+        tlb_batch_end();
     return u.pages;
 }
 

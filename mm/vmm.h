@@ -18,6 +18,7 @@ struct boot_info;
 struct vmspace {
     paddr_t pml4;      /* physical address of the top-level table */
     uint64_t pt_pages; /* page-table pages this space uses, PML4 included (shared ones too) */
+    volatile uint32_t cpus; /* bit i: CPU i has it in CR3 (mm/tlb.h; atomic, changed under klock) */
 };
 
 /* Build the kernel's own tables (direct map of all RAM, image with per-section
@@ -41,7 +42,8 @@ struct vmspace *vmm_create(void);
 /* Drop every user mapping (one reference each) and free every user
  * page-table page and the vmspace itself. Must not be the active space. */
 void vmm_destroy(struct vmspace *vs);
-/* Load vs into CR3. */
+/* Load vs into CR3 on this CPU, moving this CPU's bit from the space it
+ * had to vs (see mm/tlb.h). */
 void vmm_activate(struct vmspace *vs);
 /* The address space in CR3 now. */
 bool vmm_is_active(const struct vmspace *vs);

@@ -15,6 +15,7 @@
  * the segment flags: text read-only and executable, everything else
  * no-execute, only writable segments writable. Page 0 is never mapped, so
  * NULL dereferences fault.
+ * Locks: klock (kernel/klock.h) guards all of it.
  */
 #include "proc/exec.h"
 #include "kernel/errno.h"

@@ -11,6 +11,8 @@
  * made COW, each frame's count up); `copy` copies every page at once (an
  * eager copy, for comparison). Failure at any step undoes everything:
  * the child's slot, stack, page tables and frame references are given back.
+ * Locks: klock (kernel/klock.h) guards all of it; the parent's TLB entries
+ * on other CPUs (threads) are shot down once per fork (mm/tlb.h).
  */
 #include "proc/fork.h"
 #include "kernel/cmdline.h"
@@ -27,6 +29,7 @@
 #include "mm/vmm.h"
 #include "proc/proc.h"
 #include "proc/rlimit.h"
+#include "proc/sched.h"
 #include "proc/signal.h"
 #include "proc/thread.h"
 #include "mm/uaccess.h"
@@ -133,6 +136,7 @@ static void become_child_of(struct proc *child, struct proc *parent, const struc
     child->brk_start = proc_group(parent)->brk_start;
     child->brk = proc_group(parent)->brk;
     child->state = PROC_RUNNABLE;
+    sched_place_new(child); /* on this CPU; an idle one takes it if this one stays busy */
 }
 
 /* A fresh slot for a child of parent: NULL with -EAGAIN (RLIMIT_NPROC or

@@ -13,6 +13,7 @@
  * Threads: exit ends one thread; the last one out ends the process (its
  * files, memory and children go, the parent is told). wait, kill and the
  * process-group calls see thread-group leaders only.
+ * Locks: klock (kernel/klock.h) guards the table and every struct proc.
  */
 #include "proc/proc.h"
 #include "kernel/cmdline.h"
@@ -196,6 +197,7 @@ void proc_wakeup(const void *chan)
         if (table[i].state == PROC_SLEEPING && table[i].wait_chan == chan && chan) {
             table[i].state = PROC_RUNNABLE;
             table[i].wake_tick = 0;
+            sched_kick(&table[i]);
         }
 }
 
@@ -340,6 +342,7 @@ __noreturn void proc_exit_group(int status)
         if (t->state == PROC_SLEEPING) {
             t->state = PROC_RUNNABLE; /* its sleep loop sees signal_pending() */
             t->wake_tick = 0;
+            sched_kick(t);
         }
     }
     proc_exit(status);

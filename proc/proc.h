@@ -40,7 +40,7 @@ enum proc_state {
     PROC_UNUSED,   /* free slot */
     PROC_EMBRYO,   /* claimed by proc_alloc, not yet runnable */
     PROC_RUNNABLE, /* waiting for the CPU */
-    PROC_RUNNING,  /* on the CPU (exactly one, or none in the scheduler) */
+    PROC_RUNNING,  /* on a CPU (its `cpu`; never on two: see proc/sched.c) */
     PROC_SLEEPING, /* waiting for wait_chan or wake_tick */
     PROC_ZOMBIE,   /* exited; exit_status kept until the parent's wait */
 };
@@ -71,6 +71,10 @@ struct proc {
     bool vfork_waiting;        /* a vfork parent, asleep until its child execs or exits */
     vaddr_t brk_start, brk;    /* heap: the area "[heap]" is [brk_start, page_round_up(brk)) */
 
+    int cpu;                   /* the CPU it runs on, or last ran on (if has_run) */
+    bool has_run;              /* has been on a CPU (the scheduler's affinity) */
+    vaddr_t spurious_va;       /* a fault the entry already allowed (another CPU fixed it)... */
+    uint32_t spurious_count;   /* ...how many in a row on that page (mm/fault.c) */
     vaddr_t kstack_top;        /* top of the kernel stack (the trapframe is just below) */
     uint64_t ksp;              /* saved kernel rsp while switched out (proc/switch.S) */
     struct trapframe *tf;      /* user registers */
@@ -123,8 +127,8 @@ struct proc {
 
 /* Set up the process table (and the pristine FPU image new processes start with). */
 void proc_init(void);
-/* The process running now, or NULL in the scheduler / during boot. */
-static inline struct proc *proc_current(void) { return cpu0.current; }
+/* The process running on this CPU now, or NULL in its scheduler / during boot. */
+static inline struct proc *proc_current(void) { return this_cpu()->current; }
 /* The leader of p's thread group: p itself for a leader (and a zeroed
  * struct proc of the kernel tests). It holds what the threads share. */
 static inline struct proc *proc_group(const struct proc *p)

@@ -115,6 +115,9 @@ static void wake(struct proc *p)
     if (p->state == PROC_SLEEPING) {
         p->state = PROC_RUNNABLE; /* its sleep loop looks at signal_pending() */
         p->wake_tick = 0;
+        sched_kick(p);
+    } else if (p->state == PROC_RUNNING) {
+        sched_kick(p); /* in user mode on another CPU: an IPI brings it in to see the signal */
     }
 }
 

@@ -97,6 +97,8 @@ static long create_thread(const struct fork_opts *o)
     if (o->child_settid)
         (void)uaccess_copy_to_user(o->child_settid, &t->tid, sizeof(int));
     t->state = PROC_RUNNABLE;
+    sched_place_new(t); /* on this CPU; an idle one takes it if this one stays busy */
+    sched_kick_idle();  /* now, not at the idle CPU's next tick */
     return t->tid;
 }
 
@@ -237,6 +239,7 @@ int thread_exec_alone(void)
         if (t->state == PROC_SLEEPING) {
             t->state = PROC_RUNNABLE;
             t->wake_tick = 0;
+            sched_kick(t);
         }
     }
     while (others_live(g, p)) {

@@ -44,7 +44,7 @@ words "fork=copy cowtrace init=/bin/cowsize -- 16" run COWOS_FORK=copy COWOS_COW
     COWOS_INIT=/bin/cowsize COWOS_ARGS=16
 words "test ktest=vmm_ utest=pipe_test" test COWOS_KTEST=vmm_ COWOS_UTEST=pipe_test
 words "test fork=copy utest=demos_test" copydemos
-words "test ktest=smp_" smp
+words "test ktest= utest=stress_test" smp
 
 refuses "FORK=COPY: unknown fork mode; valid: FORK=cow" run COWOS_FORK=COPY
 refuses "valid: FORK=cow" run COWOS_FORK=eager

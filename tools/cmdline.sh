@@ -199,7 +199,7 @@ test)
 crash) add_word test; add_word crash=pagefault ;;
 overflow) add_word test; add_word crash=stackoverflow ;;
 copydemos) add_word test; add_word fork=copy; add_word utest=demos_test ;;
-smp) add_word test; add_word ktest=smp_ ;;
+smp) add_word test; add_word ktest=; add_word utest=stress_test ;; # every kernel test, then the stress test
 # Mistakes on purpose, for make test's refusal checks (make itself refuses them).
 badinit) add_word init=/bin/nosuch ;;
 badopt) add_word fork=COPY ;;

@@ -12,8 +12,9 @@
 #    more test: every demo must pass and explain its numbers in that mode too.
 # 1d. With SMP_ISO and SMP_LOG set (make test sets them): the main boot's
 #    log must say that all CPUS CPUs came online (one test), and SMP_ISO
-#    ("test ktest=smp_") is booted with 4 CPUs: all 4 online, every smp_
-#    kernel test passing (each CPU's timer ticks); one more test.
+#    ("test ktest= utest=stress_test": every kernel test, then the stress test) is
+#    booted with 4 CPUs and with 1 CPU (log SMP_LOG and SMP_LOG with 4
+#    replaced by 1): all CPUs online, every test passing; two more tests.
 # 1c. With REFUSE_BUILD set (make test sets it to the build directory): boots
 #    of REFUSE_BUILD/cowos-badinit.iso and cowos-badopt.iso, and one with 7 MiB (GRUB itself needs about 7 to load the kernel)
 #    (cowos-smallmem.iso: a tiny initrd, so that GRUB fits and the kernel refuses),
@@ -153,23 +154,31 @@ if [ -n "${SMP_ISO:-}" ]; then
         echo "not ok $n smp_all_${cpus}_cpus_online"
         f=$((f + 1))
     fi
-    n=$((p + f + 1))
-    echo "test.sh: SMP check: booting $SMP_ISO (\"test ktest=smp_\") with 4 CPUs; log in $SMP_LOG"
-    saved_base=$QEMU_BASE
-    QEMU_BASE=$(echo "$QEMU_BASE" | sed 's/-smp [0-9]*/-smp 4/')
-    boot "$SMP_ISO" "$SMP_LOG" quiet
-    QEMU_BASE=$saved_base
-    if [ "$qstatus" = 1 ] && grep -qE "$(online_line 4)" "$SMP_LOG" &&
-        grep -qE '^ok [0-9]+ smp_every_cpu_timer_ticks$' "$SMP_LOG" &&
-        grep -qE '^[0-9]+ passed, 0 failed$' "$SMP_LOG"; then
-        echo "ok $n smp_four_cpus_online_and_ticking"
-        p=$((p + 1))
-    else
-        echo "# expected QEMU exit status 1, \"smp: 4 CPUs online\" and every smp_ test passing; got status $qstatus:"
-        tail -n 20 "$SMP_LOG" | sed 's/^/#   /'
-        echo "not ok $n smp_four_cpus_online_and_ticking"
-        f=$((f + 1))
-    fi
+    for ncpu in 4 1; do
+        n=$((p + f + 1))
+        slog=$SMP_LOG
+        [ "$ncpu" = 4 ] || slog="${SMP_LOG%.log}-${ncpu}cpu.log"
+        echo "test.sh: SMP check: booting $SMP_ISO (\"test ktest= utest=stress_test\") with $ncpu CPU(s); log in $slog"
+        saved_base=$QEMU_BASE
+        QEMU_BASE=$(echo "$QEMU_BASE" | sed "s/-smp [0-9]*/-smp $ncpu/")
+        boot "$SMP_ISO" "$slog" quiet
+        QEMU_BASE=$saved_base
+        name=smp_kernel_tests_and_stress_on_${ncpu}_cpus
+        if [ "$qstatus" = 1 ] && grep -qE "$(online_line "$ncpu")" "$slog" &&
+            grep -qE '^ok [0-9]+ smp_every_cpu_timer_ticks$' "$slog" &&
+            grep -qE '^ok [0-9]+ stress_test$' "$slog" &&
+            grep -qE '^[0-9]+ passed, 0 failed$' "$slog"; then
+            grep '^# traffic:' "$slog"
+            echo "ok $n $name"
+            p=$((p + 1))
+        else
+            echo "# expected QEMU exit status 1, \"smp: $ncpu CPU(s) online\", every kernel test and the stress test passing; got status $qstatus:"
+            grep -E '^not ok|^# ' "$slog" | head -n 20 | sed 's/^/#   /'
+            tail -n 10 "$slog" | sed 's/^/#   /'
+            echo "not ok $n $name"
+            f=$((f + 1))
+        fi
+    done
 fi
 
 # ---- 1c. refusals (only when make test sets REFUSE_BUILD) ------------------

@@ -9,6 +9,7 @@
 #include "kernel/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
@@ -68,11 +69,18 @@ uint32_t lapic_id(void) { return rd(REG_ID) >> 24; }
 
 void lapic_eoi(void) { wr(REG_EOI, 0); }
 
+static void (*volatile tick_hook)(struct trapframe *tf);
+
+void lapic_set_tick_hook(void (*fn)(struct trapframe *tf)) { tick_hook = fn; }
+
+/* Acknowledged first: the hook may switch to another process (preemption). */
 static void timer_interrupt(struct trapframe *tf)
 {
-    (void)tf;
     this_cpu()->ticks++;
     lapic_eoi();
+    void (*hook)(struct trapframe *) = tick_hook;
+    if (hook)
+        hook(tf);
 }
 
 /* Spurious interrupts are never acknowledged (the SDM says so). */
@@ -143,6 +151,13 @@ void lapic_send_init(uint32_t apic_id)
 {
     send_ipi(apic_id, ICR_INIT | ICR_LEVEL | ICR_ASSERT);
     send_ipi(apic_id, ICR_INIT | ICR_LEVEL); /* de-assert, for the oldest APICs */
+}
+
+void lapic_send_ipi(uint32_t apic_id, int vector)
+{
+    spin_irq_push(); /* ICR high and low are one operation */
+    send_ipi(apic_id, (uint32_t)vector | ICR_ASSERT);
+    spin_irq_pop();
 }
 
 void lapic_send_startup(uint32_t apic_id, paddr_t page_pa)

@@ -11,6 +11,11 @@
 
 #define LAPIC_TIMER_VECTOR 48    /* each CPU's timer */
 #define LAPIC_SPURIOUS_VECTOR 63 /* low four bits set, as old APICs require */
+/* 49-51: IPIs. TLB shootdown (mm/tlb.h, 49), wake an idle CPU or make a
+ * running process look at its signals (50, proc/sched.h), run a function
+ * on another CPU (51, kernel/smp.c). */
+#define LAPIC_IPI_FIRST 49
+#define LAPIC_IPI_LAST 51
 
 /* Map the registers at physical pa (from the MADT). 0, or -ENOMEM. */
 int lapic_map(paddr_t pa);
@@ -36,6 +41,14 @@ void lapic_eoi(void);
  * CPU with APIC id apic_id; each waits until the APIC has sent it. */
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_startup(uint32_t apic_id, paddr_t page_pa);
+
+/* A fixed interrupt with vector to the CPU with APIC id apic_id (an IPI:
+ * kernel/smp.c's kick and call, mm/tlb.c's shootdown); waits until sent. */
+void lapic_send_ipi(uint32_t apic_id, int vector);
+/* Call fn(tf) on every timer interrupt of every CPU, after its EOI (the
+ * scheduler's preemption). */
+struct trapframe;
+void lapic_set_tick_hook(void (*fn)(struct trapframe *tf));
 
 /* Timer and spurious interrupts seen on all CPUs since boot. */
 uint64_t lapic_spurious_count(void);

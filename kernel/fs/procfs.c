@@ -10,6 +10,7 @@
  * smaps_rollup, status and task/ (a directory TID/ per live thread, each
  * with its status). /proc lists processes, never threads. Reading another process's maps needs
  * proc_may_inspect (EACCES otherwise), as vmmap does.
+ * Locks: klock (kernel/klock.h): the process table and counters are read under it.
  */
 #include "kernel/fs/procfs.h"
 #include "kernel/errno.h"
@@ -394,6 +395,7 @@ static void gen_status(struct text *t, struct proc *p)
     put(t, "VmCow:\t%8lu kB\n", c.cow * 4);
     put(t, "VmHeap:\t%8lu kB\n", (page_round_up(proc_group(p)->brk) - proc_group(p)->brk_start) / 1024);
     put(t, "Threads:\t%d\n", proc_group(p)->thread_count); /* not yet exited */
+    put(t, "Cpu:\t%d\n", p->has_run ? p->cpu : -1); /* runs on now, or last ran on (-1: never ran) */
 }
 
 static void gen_meminfo(struct text *t)
@@ -425,6 +427,13 @@ static void gen_cowstat(struct text *t)
         m.pagecache_hits, m.pagecache_fills);
     put(t, "shared_anon_pages %lu\nshared_faults %lu\nfork_pages_shared_mapping %lu\nareas %lu\n",
         m.shared_anon_pages, m.shared_faults, m.fork_pages_shared_mapping, m.areas);
+    put(t, "cpus %lu\nsched_switches %lu\nsched_migrations %lu\n", m.cpus, m.sched_switches,
+        m.sched_migrations);
+    put(t, "tlb_shootdowns %lu\ntlb_ipis %lu\ntlb_pages_flushed %lu\ntlb_full_flushes %lu\n",
+        m.tlb_shootdowns, m.tlb_ipis, m.tlb_pages_flushed, m.tlb_full_flushes);
+    put(t, "tlb_wait_cycles %lu\ntlb_kernel_flushes %lu\n", m.tlb_wait_cycles, m.tlb_kernel_flushes);
+    put(t, "klock_acquisitions %lu\nklock_contended %lu\nklock_spin_cycles %lu\ncow_fault_retries %lu\n",
+        m.klock_acquisitions, m.klock_contended, m.klock_spin_cycles, m.cow_fault_retries);
 }
 
 static long file_read(struct inode *ino, struct file *f, uint64_t off, vaddr_t buf, size_t n)

@@ -12,6 +12,7 @@
  * until written, since their clean pages can always be read again.
  * Invariants: an inode is freed when nlink and refs are both 0, with its
  * object disowned (areas that map it keep the frames until unmapped).
+ * Locks: klock (kernel/klock.h) guards all of it.
  */
 #include "kernel/fs/tmpfs.h"
 #include "kernel/cmdline.h"

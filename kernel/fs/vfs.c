@@ -9,6 +9,7 @@
  * parent. Invariants: every inode pointer held across a call is a counted
  * reference; the file systems own their inodes and free them through
  * ops->destroy when refs and nlink are both 0.
+ * Locks: klock (kernel/klock.h) guards the tree, inodes and mounts.
  */
 #include "kernel/fs/vfs.h"
 #include "kernel/errno.h"

@@ -8,12 +8,13 @@
  */
 #include "kernel/cpu.h"
 #include "kernel/ksyms.h"
+#include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
 #include "tests/ktest.h"
 
-static char report[256];
+static char report[512];
 static int reports;
 
 static void record(const char *msg)
@@ -114,4 +115,81 @@ KTEST(spin_held_on_return_to_user_is_reported)
     spin_set_failure_hook(NULL);
     EXPECT_EQ(1, reports);
     EXPECT_TRUE(has("with 1 spinlock(s) held: \"test-lock\" (taken at ktest_fn_spin_held_on_return"));
+}
+
+/* Two helpers with names of their own, so the report's call sites can be told apart. */
+static __attribute__((noinline)) void take_a_then_b(struct spinlock *a, struct spinlock *b)
+{
+    spin_lock(a);
+    spin_lock(b);
+    if (spin_holding(b)) /* not after a report the hook turned into a return */
+        spin_unlock(b);
+    spin_unlock(a);
+}
+
+static __attribute__((noinline)) void take_b_then_a(struct spinlock *a, struct spinlock *b)
+{
+    spin_lock(b);
+    spin_lock(a); /* the inversion: reported, and (with the hook) not taken */
+    if (spin_holding(a))
+        spin_unlock(a);
+    spin_unlock(b);
+}
+
+KTEST(spin_lock_order_inversion_is_reported)
+{
+    struct spinlock a = SPINLOCK_INIT("order-a"), b = SPINLOCK_INIT("order-b");
+    spin_order_reset();
+    hook_on();
+    take_a_then_b(&a, &b);
+    EXPECT_EQ(0, reports);
+    EXPECT_EQ(1, spin_order_edges()); /* a -> b */
+    take_a_then_b(&a, &b);
+    EXPECT_EQ(1, spin_order_edges()); /* known already */
+    take_b_then_a(&a, &b);
+    spin_set_failure_hook(NULL);
+    EXPECT_EQ(1, reports);
+    /* Both orders, each with where its two locks were taken. */
+    EXPECT_TRUE(has("takes \"order-a\" at take_b_then_a"));
+    EXPECT_TRUE(has("holding \"order-b\" (taken at take_b_then_a"));
+    EXPECT_TRUE(has("but \"order-b\" was taken at take_a_then_b"));
+    EXPECT_TRUE(has("holding \"order-a\" (taken at take_a_then_b"));
+    if (reports != 1)
+        printk("# report: %s\n", report);
+    EXPECT_EQ(0, a.locked);
+    EXPECT_EQ(0, b.locked);
+    EXPECT_EQ(0, this_cpu()->locks_held);
+    spin_order_reset();
+}
+
+KTEST(spin_lock_order_cycle_through_a_third_is_reported)
+{
+    struct spinlock a = SPINLOCK_INIT("order-a"), b = SPINLOCK_INIT("order-b"),
+                    c = SPINLOCK_INIT("order-c");
+    spin_order_reset();
+    hook_on();
+    take_a_then_b(&a, &b); /* a -> b */
+    take_a_then_b(&b, &c); /* b -> c */
+    EXPECT_EQ(0, reports);
+    take_a_then_b(&c, &a); /* c -> a closes a -> b -> c -> a */
+    spin_set_failure_hook(NULL);
+    EXPECT_EQ(1, reports);
+    EXPECT_TRUE(has("takes \"order-a\" at take_a_then_b"));
+    EXPECT_TRUE(has("holding \"order-c\""));
+    EXPECT_EQ(0, this_cpu()->locks_held);
+    spin_order_reset();
+}
+
+KTEST(spin_held_across_sleep_is_reported)
+{
+    struct spinlock l = SPINLOCK_INIT("test-lock");
+    hook_on();
+    spin_check_sleep("sched_yield"); /* nothing held: nothing to say */
+    EXPECT_EQ(0, reports);
+    spin_lock(&l);
+    spin_check_sleep("sched_yield");
+    spin_unlock(&l);
+    spin_set_failure_hook(NULL);
+    EXPECT_EQ(1, reports);
+    EXPECT_TRUE(has("sched_yield: cpu 0 sleeps with 1 spinlock(s) held: \"test-lock\" (taken at ktest_fn_spin_held_across_sleep"));
 }

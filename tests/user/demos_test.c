@@ -25,6 +25,7 @@ int main(void)
     char *spawnrace[] = {"/bin/spawnrace", "1", "4", NULL};
     char *kvsnap[] = {"/bin/kvsnap", "2", NULL}; /* leaves /tmp/snapshot */
     char *psum[] = {"/bin/psum", "2", "1", "1", NULL}; /* sums agree; no timing asserted */
+    char *shootdown[] = {"/bin/shootdown", NULL}; /* the child's snapshot holds */
     expect_demo_ok(forkdemo);
     expect_demo_ok(cowdemo);
     expect_demo_ok(vmmap_demo);
@@ -43,5 +44,6 @@ int main(void)
     expect_demo_ok(kvsnap);
     unlink("/tmp/snapshot");
     expect_demo_ok(psum);
+    expect_demo_ok(shootdown);
     utest_exit();
 }

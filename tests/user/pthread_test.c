@@ -203,6 +203,21 @@ static void test_attributes(void)
     EXPECT_EQ(0, pthread_join(t, NULL));
     EXPECT_TRUE(where != 0);
 
+    /* One policy, priority 0; a sleep to an absolute time; strerror_r. */
+    struct sched_param sp = {1};
+    int pol = -1;
+    EXPECT_EQ(0, pthread_getschedparam(pthread_self(), &pol, &sp));
+    EXPECT_EQ(SCHED_OTHER, pol);
+    EXPECT_EQ(0, sp.sched_priority);
+    EXPECT_EQ(0, pthread_setschedparam(pthread_self(), SCHED_OTHER, &sp));
+    EXPECT_EQ(0, sched_get_priority_min(SCHED_OTHER));
+    struct timespec d = {0, 1000000};
+    EXPECT_EQ(0, clock_nanosleep(CLOCK_MONOTONIC, 0, &d, NULL));
+    struct timespec until = after_ms(CLOCK_MONOTONIC, 5);
+    EXPECT_EQ(0, clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL));
+    char eb[64];
+    EXPECT_EQ(0, strcmp("Bad address", strerror_r(EFAULT, eb, sizeof(eb))));
+
     /* A stack of the caller's own. */
     pthread_attr_t b;
     pthread_attr_init(&b);

@@ -188,7 +188,7 @@ class Vmmap(gdb.Command):
 /bin/vmmap -p print them.
 
 Usage: vmmap [-p] [PID]
-PID defaults to the current process (cpu0.current). First its areas, from
+PID defaults to the current process (of the CPU GDB has selected). First its areas, from
 its struct vma_set (mm/vma.h): range, perms (rwx, p private or s shared),
 file offset, pages, and per area the resident (rss), shared (refs > 1),
 private, COW and zero-frame pages, what backs it (anon: private anonymous
@@ -233,8 +233,10 @@ class Ps(gdb.Command):
 
 Usage: ps
 Columns: pid, parent's pid, state, name, CR3 (the physical address of its
-PML4, vs->pml4), user pages mapped. '*' marks cpu0.current, the process
-whose system call or fault the kernel is running now."""
+PML4, vs->pml4), user pages mapped, the CPU it runs on (or last ran on; -
+if it never ran). '*' marks the current process of the CPU GDB has
+selected (info threads: one thread per virtual CPU), the process whose
+system call or fault that CPU is running now."""
 
     def __init__(self):
         self.name = "ps"
@@ -247,18 +249,18 @@ whose system call or fault the kernel is running now."""
         cur = km.current_proc()
         cur_addr = km.to_int(cur.address) if cur is not None else None
         tables = km.Tables()
-        out("   PID  PPID  STATE      NAME              CR3        PAGES")
+        out("   PID  PPID  STATE      NAME              CR3        PAGES  CPU")
         for p in km.processes():
             if p.cr3 is None:
                 cr3, pages = "-", "-"
             else:
                 cr3 = "0x%x" % p.cr3
                 pages = str(sum(1 for _ in km.user_leaves(p.cr3, tables)))
-            out("%s %5d %5s  %-9s  %-16s  %-10s %5s" % (
+            out("%s %5d %5s  %-9s  %-16s  %-10s %5s  %3s" % (
                 "*" if p.address == cur_addr else " ", p.pid, p.ppid or "-", p.state,
-                p.name, cr3, pages))
+                p.name, cr3, pages, "-" if p.cpu is None else p.cpu))
         if cur is None:
-            out("(no current process: the CPU is in the scheduler or still booting)")
+            out("(no current process: this CPU is in its scheduler or still booting)")
 
 
 class Pframe(gdb.Command):

@@ -246,9 +246,23 @@ def cr3_now():
     return eval_int("(unsigned long)$cr3") & PTE_ADDR_MASK
 
 
+def selected_cpu():
+    """The struct cpu of the virtual CPU GDB has selected: QEMU gives each
+    virtual CPU a thread (info threads), numbered from 1 in the kernel's
+    CPU order (kernel/smp.c's cpus[]); cpu0 before the others start."""
+    try:
+        n = gdb.selected_thread().num - 1
+        if 0 <= n < to_int(static_var("online_count", "kernel/smp.c")):
+            return static_var("cpus", "kernel/smp.c")[n].dereference()
+    except (gdb.error, AttributeError):
+        pass
+    return gdb.parse_and_eval("cpu0")
+
+
 def current_proc():
-    """cpu0.current as a gdb.Value, or None (in the scheduler, or at boot)."""
-    cur = gdb.parse_and_eval("cpu0")["current"]
+    """The selected CPU's current process as a gdb.Value, or None (in that
+    CPU's scheduler, or at boot)."""
+    cur = selected_cpu()["current"]
     return cur.dereference() if to_int(cur) else None
 
 
@@ -268,6 +282,7 @@ class Proc:
         vs = p["vs"]
         self.cr3 = to_int(vs.dereference()["pml4"]) if to_int(vs) else None
         self.address = to_int(p.address)
+        self.cpu = int(p["cpu"]) if bool(p["has_run"]) else None  # runs on, or last ran on
 
 
 def processes():

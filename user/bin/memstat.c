@@ -75,6 +75,13 @@ int main(void)
     row("shared_faults", m.shared_faults, "faults in MAP_SHARED areas (mapped the object's frame)");
     row("fork_pages_shared_mapping", m.fork_pages_shared_mapping,
         "pages fork gave a child as MAP_SHARED: not COW, not copied");
+    row("cpus", m.cpus, "CPUs running processes");
+    row("sched_migrations", m.sched_migrations, "switches to a process that last ran on another CPU");
+    row("tlb_shootdowns", m.tlb_shootdowns, "times other CPUs had to drop translations (IPI and wait)");
+    row("tlb_ipis", m.tlb_ipis, "shootdown IPIs sent");
+    row("tlb_pages_flushed", m.tlb_pages_flushed, "pages other CPUs invalidated for them");
+    row("tlb_wait_cycles", m.tlb_wait_cycles, "TSC cycles spent waiting for their acknowledgments");
+    row("klock_contended", m.klock_contended, "times a CPU spun for the big kernel lock");
     if (m.cow_faults)
         printf("On average a COW fault took %lu cycles, and copying one page %lu.\n",
                m.cow_fault_cycles / m.cow_faults,

@@ -1,6 +1,7 @@
 /*
- * ps - the processes, read from /proc: ps prints PID, PPID, STATE, RSS (KiB)
- * and the name of every process in /proc/PID/status.
+ * ps - the processes, read from /proc: ps prints PID, PPID, STATE, the CPU
+ * it runs on (or last ran on; - if it never ran), RSS (KiB) and the name of
+ * every process in /proc/PID/status.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,7 +34,7 @@ int main(void)
         perror("ps: /proc");
         return 1;
     }
-    printf("  PID  PPID S   RSS NAME\n");
+    printf("  PID  PPID S CPU   RSS NAME\n");
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
@@ -48,12 +49,14 @@ int main(void)
         if (n <= 0)
             continue;
         text[n] = '\0';
-        char name[32], state[32], ppid[16], rss[32];
+        char name[32], state[32], ppid[16], rss[32], cpu[16];
         field(text, "Name:", name, sizeof(name));
         field(text, "State:", state, sizeof(state));
         field(text, "PPid:", ppid, sizeof(ppid));
         field(text, "VmRSS:", rss, sizeof(rss));
-        printf("%5s %5s %c %5ld %s\n", e->d_name, ppid, state[0], atol(rss), name);
+        field(text, "Cpu:", cpu, sizeof(cpu));
+        printf("%5s %5s %c %3s %5ld %s\n", e->d_name, ppid, state[0], atol(cpu) < 0 ? "-" : cpu,
+               atol(rss), name);
     }
     closedir(d);
     return 0;

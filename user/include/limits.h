@@ -40,5 +40,10 @@
 #define PIPE_BUF 4096 /* pipe writes up to this size are never interleaved (as Linux) */
 #define OPEN_MAX 16   /* descriptors per process (the kernel's NOFILE) */
 #define CHILD_MAX 64  /* processes at once (the kernel's NPROC, init included) */
+/* Threads (<pthread.h>, <semaphore.h> say the same; glibc has them here too). */
+#define PTHREAD_KEYS_MAX 128
+#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+#define PTHREAD_STACK_MIN 16384
+#define SEM_VALUE_MAX 2147483647
 
 #endif

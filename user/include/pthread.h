@@ -197,6 +197,13 @@ int pthread_attr_setinheritsched(pthread_attr_t *a, int inherit);
 int pthread_attr_getinheritsched(const pthread_attr_t *a, int *inherit);
 int pthread_attr_setschedpolicy(pthread_attr_t *a, int policy);
 int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy);
+/* Priority 0 only (SCHED_OTHER's); another is EINVAL. */
+int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p);
+int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p);
+/* A thread's policy and priority: SCHED_OTHER, 0; setting them is ENOTSUP
+ * for another policy, EINVAL for another priority; ESRCH for a thread gone. */
+int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *p);
+int pthread_setschedparam(pthread_t t, int policy, const struct sched_param *p);
 
 /* ---- mutexes and spinlocks (pthread_mutex.c) ---- */
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a);

@@ -39,6 +39,10 @@ int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
 struct sched_param {
     int sched_priority;
 };
+/* One policy (SCHED_OTHER), priority 0: min and max are 0 for it, EINVAL
+ * (-1) for another number. */
+int sched_get_priority_min(int policy);
+int sched_get_priority_max(int policy);
 
 /* clone flags: Linux's values. Which combinations the kernel takes, and
  * which it refuses with EINVAL, is in the README ("Threads"). */

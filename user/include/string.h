@@ -46,5 +46,13 @@ char *strdup(const char *s);
 /* Text for an error number ("No such file or directory"); the returned
  * string must not be modified. Unknown numbers give "Unknown error N". */
 char *strerror(int err);
+/* The same text copied into buf (size bytes, truncated, NUL-terminated).
+ * POSIX's version returns 0 or ERANGE (truncated); with _GNU_SOURCE,
+ * glibc's returns the text (buf, or a constant string), as on Linux. */
+#ifdef _GNU_SOURCE
+char *strerror_r(int err, char *buf, size_t size);
+#else
+int strerror_r(int err, char *buf, size_t size) __asm__("__xpg_strerror_r");
+#endif
 
 #endif

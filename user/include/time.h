@@ -37,4 +37,10 @@ time_t time(time_t *t);
 /* Time since boot for CLOCK_REALTIME and CLOCK_MONOTONIC; 0, or -1/EINVAL. */
 int clock_gettime(clockid_t id, struct timespec *ts);
 
+/* Sleep for *req on clock id, or until that time with TIMER_ABSTIME. Returns
+ * 0 or the error number (not -1): EINTR (*rem set for a relative sleep),
+ * EINVAL (a bad clock, flag or time). */
+#define TIMER_ABSTIME 1
+int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem);
+
 #endif

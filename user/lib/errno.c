@@ -5,6 +5,7 @@
  * The table is indexed by the numbers of <errno.h>; a number missing from it
  * gets "Unknown error N", written into a thread-local buffer.
  */
+#define _GNU_SOURCE /* strerror_r: glibc's form here, POSIX's as __xpg_strerror_r */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,4 +78,33 @@ char *strerror(int err)
         return (char *)messages[err];
     snprintf(unknown, sizeof(unknown), "Unknown error %d", err);
     return unknown;
+}
+
+/* glibc's strerror_r (_GNU_SOURCE): the message, in buf when it is made up. */
+char *strerror_r(int err, char *buf, size_t size);
+char *strerror_r(int err, char *buf, size_t size)
+{
+    if (err >= 0 && (size_t)err < sizeof(messages) / sizeof(messages[0]) && messages[err])
+        return (char *)messages[err];
+    if (size)
+        snprintf(buf, size, "Unknown error %d", err);
+    return buf;
+}
+
+/* POSIX's strerror_r (what <string.h> names strerror_r without _GNU_SOURCE). */
+int __xpg_strerror_r(int err, char *buf, size_t size);
+int __xpg_strerror_r(int err, char *buf, size_t size)
+{
+    char tmp[32];
+    const char *msg = strerror_r(err, tmp, sizeof(tmp));
+    size_t n = strlen(msg);
+    if (size == 0)
+        return ERANGE;
+    if (n >= size) {
+        memcpy(buf, msg, size - 1);
+        buf[size - 1] = '\0';
+        return ERANGE;
+    }
+    memcpy(buf, msg, n + 1);
+    return 0;
 }

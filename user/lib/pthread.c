@@ -198,6 +198,33 @@ int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy)
     return 0;
 }
 
+int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p)
+{
+    (void)a;
+    return p->sched_priority == 0 ? 0 : EINVAL;
+}
+
+int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p)
+{
+    (void)a;
+    p->sched_priority = 0;
+    return 0;
+}
+
+int sched_get_priority_min(int policy)
+{
+    if (policy != SCHED_OTHER && policy != SCHED_FIFO && policy != SCHED_RR) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
+int sched_get_priority_max(int policy)
+{
+    return sched_get_priority_min(policy);
+}
+
 /* ---- create, exit, join, detach ---- */
 
 /*
@@ -454,6 +481,28 @@ int pthread_kill(pthread_t th, int sig)
         return sig < 0 || sig > 64 ? EINVAL : ESRCH;
     long r = syscall3(SYS_tgkill, getpid(), tid, sig);
     return r == -ESRCH ? ESRCH : (int)-r;
+}
+
+int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *p)
+{
+    int e = pthread_kill(t, 0); /* ESRCH for a thread that is gone */
+    if (e)
+        return e;
+    *policy = SCHED_OTHER;
+    p->sched_priority = 0;
+    return 0;
+}
+
+int pthread_setschedparam(pthread_t t, int policy, const struct sched_param *p)
+{
+    int e = pthread_kill(t, 0);
+    if (e)
+        return e;
+    if (policy == SCHED_FIFO || policy == SCHED_RR)
+        return ENOTSUP; /* the scheduler has one policy */
+    if (policy != SCHED_OTHER || p->sched_priority != 0)
+        return EINVAL;
+    return 0;
 }
 
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)

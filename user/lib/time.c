@@ -65,3 +65,29 @@ int gettimeofday(struct timeval *tv, void *tz)
     tv->tv_usec = (suseconds_t)(ms % 1000) * 1000;
     return 0;
 }
+
+int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem)
+{
+    if ((id != CLOCK_REALTIME && id != CLOCK_MONOTONIC) || (flags & ~TIMER_ABSTIME))
+        return EINVAL;
+    struct timespec rel = *req;
+    if (flags & TIMER_ABSTIME) {
+        if (req->tv_nsec < 0 || req->tv_nsec >= 1000000000L)
+            return EINVAL;
+        struct timespec now;
+        clock_gettime(id, &now);
+        rel.tv_sec = req->tv_sec - now.tv_sec;
+        rel.tv_nsec = req->tv_nsec - now.tv_nsec;
+        if (rel.tv_nsec < 0) {
+            rel.tv_nsec += 1000000000L;
+            rel.tv_sec--;
+        }
+        if (rel.tv_sec < 0)
+            return 0; /* already past */
+        rem = NULL;  /* an absolute sleep reports no time left */
+    }
+    int saved = errno;
+    int r = nanosleep(&rel, rem) < 0 ? errno : 0;
+    errno = saved;
+    return r;
+}
