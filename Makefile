@@ -22,7 +22,7 @@ NM := $(shell command -v x86_64-elf-nm >/dev/null 2>&1 && echo x86_64-elf-nm || 
 B := build
 MEM ?= 128M
 GDBPORT ?= 1234
-TEST_TIMEOUT ?= 300
+TEST_TIMEOUT ?= 420
 CMDLINE ?=
 
 IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -qi clang && echo 1)
