@@ -16,7 +16,7 @@ set -e
 
 out=bench
 : "${BENCH_SMP_B:?run through make bench-smp}" "${QEMU_BASE:?run through make bench-smp}"
-runs="${BENCH_SMP_RUNS:-3}"
+runs="${BENCH_SMP_RUNS:-5}"
 mkdir -p "$out"
 
 say() { echo "bench-smp: $*"; }
