@@ -230,24 +230,25 @@ static bool send_info(struct proc *p, int sig, const struct cowos_siginfo *info,
     return true;
 }
 
-bool signal_send(struct proc *p, int sig, int code, int sender_pid)
+/* send_info with a siginfo naming only the code and the sender. */
+static bool send_from(struct proc *p, int sig, int code, int sender_pid, bool to_thread)
 {
     struct cowos_siginfo info;
     memset(&info, 0, sizeof(info));
     info.signo = sig;
     info.code = code;
     info.u.proc.pid = sender_pid;
-    return send_info(p, sig, &info, false);
+    return send_info(p, sig, &info, to_thread);
+}
+
+bool signal_send(struct proc *p, int sig, int code, int sender_pid)
+{
+    return send_from(p, sig, code, sender_pid, false);
 }
 
 bool signal_send_thread(struct proc *t, int sig, int code, int sender_pid)
 {
-    struct cowos_siginfo info;
-    memset(&info, 0, sizeof(info));
-    info.signo = sig;
-    info.code = code;
-    info.u.proc.pid = sender_pid;
-    return send_info(t, sig, &info, true);
+    return send_from(t, sig, code, sender_pid, true);
 }
 
 int signal_send_pgrp(int pgid, int sig)
