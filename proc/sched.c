@@ -159,6 +159,15 @@ void sched_place_new(struct proc *p)
     p->has_run = true;
 }
 
+/* The first CPU other than me that halts idle, or NULL. */
+static struct cpu *idle_cpu_besides(struct cpu *me)
+{
+    for (int i = 0; i < smp_cpu_count(); i++)
+        if (smp_cpu(i) != me && smp_cpu(i)->idle)
+            return smp_cpu(i);
+    return NULL;
+}
+
 void sched_kick(struct proc *p)
 {
     struct cpu *me = this_cpu(), *target = NULL;
@@ -176,23 +185,17 @@ void sched_kick(struct proc *p)
         if (last && last->idle)
             target = last;
     }
-    for (int i = 0; i < smp_cpu_count() && !target && !p->has_run; i++)
-        if (smp_cpu(i)->idle)
-            target = smp_cpu(i);
+    if (!p->has_run)
+        target = idle_cpu_besides(me);
     if (target && target != me)
         lapic_send_ipi(target->apic_id, SCHED_KICK_VECTOR);
 }
 
 void sched_kick_idle(void)
 {
-    struct cpu *me = this_cpu();
-    for (int i = 0; i < smp_cpu_count(); i++) {
-        struct cpu *o = smp_cpu(i);
-        if (o != me && o->idle) {
-            lapic_send_ipi(o->apic_id, SCHED_KICK_VECTOR);
-            return;
-        }
-    }
+    struct cpu *o = idle_cpu_besides(this_cpu());
+    if (o)
+        lapic_send_ipi(o->apic_id, SCHED_KICK_VECTOR);
 }
 
 void sched_yield(void)
