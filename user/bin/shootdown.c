@@ -98,9 +98,10 @@ static _Noreturn void child(void)
     sleep_ms(100);
     for (int i = 0; i < PAGES; i++)
         later[i] = atomic_load(word(i));
-    if (one_instant(first, &g, &k) && k == PAGES - 1)
+    int instant = one_instant(first, &g, &k);
+    if (instant && k == PAGES - 1)
         printf("    ok:    the child's pages are one instant of the sweep: all %d at sweep %lu\n", PAGES, g);
-    else if (k < PAGES - 1 && one_instant(first, &g, &k))
+    else if (instant)
         printf("    ok:    the child's pages are one instant of the sweep: pages 0-%d at sweep %lu, %d-%d at %lu\n",
                k, g, k + 1, PAGES - 1, g - 1);
     else {
